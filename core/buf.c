@@ -1,0 +1,175 @@
+/*
+ * buf.c - growable byte buffers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "aiwgfs/buf.h"
+
+char buf_empty[1];
+
+void buf_init(struct buf *b)
+{
+	b->data = buf_empty;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void buf_release(struct buf *b)
+{
+	if (b->cap)
+		free(b->data);
+	buf_init(b);
+}
+
+int buf_grow(struct buf *b, size_t extra)
+{
+	size_t want, cap;
+	char *p;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		return -ENOMEM;
+	want = b->len + extra + 1;
+	if (want <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < want)
+		cap = cap > SIZE_MAX / 2 ? want : cap * 2;
+	p = b->cap ? realloc(b->data, cap) : malloc(cap);
+	if (!p)
+		return -ENOMEM;
+	if (!b->cap)
+		p[0] = '\0';
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int buf_add(struct buf *b, const void *data, size_t len)
+{
+	if (buf_grow(b, len))
+		return -ENOMEM;
+	if (len)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int buf_adds(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+int buf_addch(struct buf *b, char c)
+{
+	return buf_add(b, &c, 1);
+}
+
+int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(b->data + b->len, b->cap ? b->cap - b->len : 0, fmt,
+		      copy);
+	va_end(copy);
+	if (n < 0)
+		return -EINVAL;
+	if (b->len + (size_t)n + 1 > b->cap) {
+		if (buf_grow(b, (size_t)n))
+			return -ENOMEM;
+		vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+	}
+	b->len += (size_t)n;
+	return 0;
+}
+
+int buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = buf_vaddf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	b->data[0] = '\0';
+}
+
+char *buf_detach(struct buf *b, size_t *len)
+{
+	char *p;
+
+	if (!b->cap && buf_grow(b, 0))
+		return NULL;
+	p = b->data;
+	if (len)
+		*len = b->len;
+	buf_init(b);
+	return p;
+}
+
+int buf_read_file(struct buf *b, int dirfd, const char *path, size_t limit)
+{
+	struct stat st;
+	ssize_t n;
+	int fd, rc = 0;
+
+	buf_reset(b);
+	fd = openat(dirfd, path,
+		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		rc = -errno;
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		goto out_close;
+	}
+	if ((size_t)st.st_size > limit) {
+		rc = -EFBIG;
+		goto out_close;
+	}
+	/* The size may change while we read: read until end of file. */
+	for (;;) {
+		if (buf_grow(b, 65536)) {
+			rc = -ENOMEM;
+			goto out_close;
+		}
+		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			goto out_close;
+		}
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+		if (b->len > limit) {
+			rc = -EFBIG;
+			goto out_close;
+		}
+	}
+	b->data[b->len] = '\0';
+out_close:
+	close(fd);
+	if (rc)
+		buf_reset(b);
+	return rc;
+}

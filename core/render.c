@@ -1,0 +1,690 @@
+/*
+ * render.c - the renderers, and rendering a view file through the cache.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#define XXH_STATIC_LINKING_ONLY
+#include <xxhash.h>
+
+#include "aiwgfs/frontmatter.h"
+#include "aiwgfs/log.h"
+#include "aiwgfs/markdown.h"
+#include "aiwgfs/render.h"
+#include "aiwgfs/util.h"
+
+/* Index pages stay under this size: Codex stops reading at 32 KiB. */
+#define INDEX_LIMIT (32u * 1024)
+/* Descriptions in index lines are cut to this many bytes. */
+#define INDEX_DESCRIPTION_LIMIT 160
+#define SKILL_NAME_MAX		64
+
+static int inputs_alloc(struct render_job *job, size_t n)
+{
+	job->inputs = calloc(n ? n : 1, sizeof(*job->inputs));
+	if (!job->inputs)
+		return -ENOMEM;
+	job->ninputs = n;
+	for (size_t i = 0; i < n; i++)
+		buf_init(&job->inputs[i].data);
+	return 0;
+}
+
+static void inputs_free(struct render_job *job)
+{
+	for (size_t i = 0; i < job->ninputs; i++) {
+		buf_release(&job->inputs[i].data);
+		free((char *)job->inputs[i].path);
+	}
+	free(job->inputs);
+	job->inputs = NULL;
+	job->ninputs = 0;
+}
+
+/* The one input of renderers that read the artifact's own file. */
+static int inputs_artifact(struct render_job *job)
+{
+	const struct vnode *n = job->node;
+	int rc = inputs_alloc(job, 1);
+
+	if (rc)
+		return rc;
+	job->inputs[0].artifact = n->artifact;
+	job->inputs[0].path = n->sub ? path_join(n->artifact->path, n->sub)
+				     : strdup(n->artifact->path);
+	return job->inputs[0].path ? 0 : -ENOMEM;
+}
+
+/* The main file of an artifact: its Markdown file, or a skill's SKILL.md. */
+static char *artifact_main_path(const struct artifact *a)
+{
+	if (a->kind == ARTIFACT_SKILL)
+		return path_join(a->path, "SKILL.md");
+	return strdup(a->path);
+}
+
+/* Index pages read the main file of every artifact. */
+static int inputs_all(struct render_job *job)
+{
+	const struct source *src = &job->model->src;
+	int rc = inputs_alloc(job, src->nartifacts);
+
+	for (size_t i = 0; !rc && i < src->nartifacts; i++) {
+		job->inputs[i].artifact = &src->artifacts[i];
+		job->inputs[i].path = artifact_main_path(&src->artifacts[i]);
+		if (!job->inputs[i].path)
+			rc = -ENOMEM;
+	}
+	return rc;
+}
+
+/* A parsed input: frontmatter plus where the body starts. */
+struct doc {
+	struct frontmatter fm;
+	const char *text;
+	size_t len;
+	const char *body;
+	size_t body_len;
+};
+
+static int doc_parse(struct doc *d, const struct buf *b)
+{
+	int rc = fm_parse(&d->fm, b->data, b->len);
+
+	if (rc)
+		return rc;
+	d->text = b->data;
+	d->len = b->len;
+	d->body = b->data + d->fm.body_off;
+	d->body_len = b->len - d->fm.body_off;
+	return 0;
+}
+
+int render_description(const char *text, size_t len, size_t limit,
+		       struct buf *out)
+{
+	struct frontmatter fm;
+	const char *desc;
+	struct buf para = BUF_INIT;
+	int rc;
+
+	rc = fm_parse(&fm, text, len);
+	if (rc)
+		return rc;
+	desc = fm_get_str(&fm, "description");
+	if (desc && *desc) {
+		rc = md_clean_text(desc, strlen(desc), limit, out);
+	} else {
+		rc = md_first_paragraph(text + fm.body_off, len - fm.body_off,
+					&para);
+		if (!rc)
+			rc = md_clean_text(para.data, para.len, limit, out);
+	}
+	buf_release(&para);
+	fm_release(&fm);
+	return rc;
+}
+
+/* The description of a parsed doc, or a fallback naming the artifact. */
+static int doc_description(const struct doc *d, const struct artifact *a,
+			   size_t limit, struct buf *out)
+{
+	int rc = render_description(d->text, d->len, limit, out);
+
+	if (!rc && !out->len) {
+		const char *name = fm_get_str(&d->fm, "name");
+
+		rc = buf_addf(out, "The %s %s", artifact_kind_name(a->kind),
+			      name && *name ? name : a->id);
+	}
+	return rc;
+}
+
+static int render_identity(const struct render_job *job, struct buf *out)
+{
+	const struct buf *in = &job->inputs[0].data;
+
+	return buf_add(out, in->data, in->len);
+}
+
+/*
+ * A valid Agent Skills name from a folder name: lower case, runs of other
+ * characters to one "-", no "-" at either end, at most 64 bytes.
+ */
+static void skill_name(const char *id, char *out, size_t size)
+{
+	size_t n = 0,
+	       max = size - 1 < SKILL_NAME_MAX ? size - 1 : SKILL_NAME_MAX;
+	bool dash = false;
+
+	for (const char *p = id; *p && n < max; p++) {
+		char c = *p;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (dash && n && n < max - 1)
+				out[n++] = '-';
+			dash = false;
+			out[n++] = c;
+		} else {
+			dash = true;
+		}
+	}
+	out[n] = '\0';
+	if (!n && max >= 5)
+		memcpy(out, "skill", 6);
+}
+
+/*
+ * The top-level entry of a raw YAML block that starts at `p`: its key line
+ * and every following line that is indented, blank or a "- " item. Returns
+ * the end of the entry.
+ */
+static const char *yaml_entry_end(const char *p, const char *end)
+{
+	const char *line = memchr(p, '\n', (size_t)(end - p));
+
+	line = line ? line + 1 : end;
+	while (line < end) {
+		const char *next = memchr(line, '\n', (size_t)(end - line));
+
+		next = next ? next + 1 : end;
+		if (*line != ' ' && *line != '\t' && *line != '\n' &&
+		    *line != '\r' && *line != '-' && *line != '#')
+			break;
+		line = next;
+	}
+	return line;
+}
+
+/* Whether a raw YAML line starts entry `key`. */
+static bool yaml_entry_is(const char *p, const char *end, const char *key)
+{
+	size_t kl = strlen(key);
+
+	return (size_t)(end - p) > kl && !memcmp(p, key, kl) && p[kl] == ':';
+}
+
+/* Whether the entry [p, e) is one line. */
+static bool yaml_entry_one_line(const char *p, const char *e)
+{
+	const char *nl = memchr(p, '\n', (size_t)(e - p));
+
+	return !nl || nl + 1 == e;
+}
+
+/*
+ * SKILL.md as the Agent Skills format requires: `name` equal to the folder
+ * name and valid, `description` on one line within the limit. A file that
+ * has both right is shown as it is; otherwise the two fields are written
+ * first and every other field follows byte for byte.
+ */
+static int render_skill_md(const struct render_job *job, struct buf *out)
+{
+	const struct buf *in = &job->inputs[0].data;
+	const struct artifact *a = job->node->artifact;
+	size_t limit = job->node->platform->description_limit;
+	struct fm_writer *w = NULL;
+	struct buf desc = BUF_INIT;
+	char name[SKILL_NAME_MAX + 1];
+	const char *raw, *end, *p, *have_name, *have_desc;
+	bool name_ok = false, desc_ok = false;
+	struct doc d;
+	int rc;
+
+	rc = doc_parse(&d, in);
+	if (rc)
+		return rc;
+	skill_name(a->id, name, sizeof(name));
+	raw = in->data + d.fm.raw_off;
+	end = raw + d.fm.raw_len;
+	have_name = fm_get_str(&d.fm, "name");
+	have_desc = fm_get_str(&d.fm, "description");
+	for (p = raw; d.fm.present && p < end; p = yaml_entry_end(p, end)) {
+		const char *e = yaml_entry_end(p, end);
+
+		if (yaml_entry_is(p, end, "name"))
+			name_ok = have_name && !strcmp(have_name, name) &&
+				  yaml_entry_one_line(p, e);
+		if (yaml_entry_is(p, end, "description"))
+			desc_ok = have_desc && *have_desc &&
+				  strlen(have_desc) <= limit &&
+				  !strchr(have_desc, '\n') &&
+				  yaml_entry_one_line(p, e);
+	}
+	if (name_ok && desc_ok && !d.fm.lenient) {
+		rc = buf_add(out, in->data, in->len);
+		goto out;
+	}
+	rc = doc_description(&d, a, limit, &desc);
+	w = fm_writer_new();
+	if (!rc && !w)
+		rc = -ENOMEM;
+	if (!rc)
+		rc = fm_writer_str(w, "name", name);
+	if (!rc)
+		rc = fm_writer_str(w, "description", desc.data);
+	if (!rc)
+		rc = fm_writer_emit(w, out);
+	if (rc)
+		goto out;
+	/* The emitter closed the block; reopen it for the kept fields. */
+	out->len -= strlen("---\n");
+	out->data[out->len] = '\0';
+	for (p = raw; d.fm.present && p < end;) {
+		const char *e = yaml_entry_end(p, end);
+
+		if (!yaml_entry_is(p, end, "name") &&
+		    !yaml_entry_is(p, end, "description"))
+			rc |= buf_add(out, p, (size_t)(e - p));
+		p = e;
+	}
+	if (out->len && out->data[out->len - 1] != '\n')
+		rc |= buf_addch(out, '\n');
+	rc |= buf_adds(out, "---\n");
+	rc |= buf_add(out, d.body, d.body_len);
+	rc = rc ? -ENOMEM : 0;
+out:
+	fm_writer_free(w);
+	buf_release(&desc);
+	fm_release(&d.fm);
+	return rc;
+}
+
+static int render_skill(const struct render_job *job, struct buf *out)
+{
+	if (!strcmp(job->node->sub, "SKILL.md"))
+		return render_skill_md(job, out);
+	return render_identity(job, out);
+}
+
+/* Frontmatter from `w`, then the body of `d`. */
+static int emit_with_body(struct fm_writer *w, const struct doc *d,
+			  struct buf *out)
+{
+	int rc = fm_writer_emit(w, out);
+
+	if (!rc)
+		rc = buf_add(out, d->body, d->body_len);
+	return rc;
+}
+
+/* Map a list of source tools through a platform's table, no duplicates. */
+static int map_tools(const struct platform *p, char **tools, size_t n,
+		     const char ***out, size_t *nout)
+{
+	const char **mapped = calloc(n ? n : 1, sizeof(*mapped));
+	size_t k = 0;
+
+	if (!mapped)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = registry_map(p->tools, p->ntools, tools[i]);
+
+		if (t && !str_list_has(mapped, k, t))
+			mapped[k++] = t;
+	}
+	*out = mapped;
+	*nout = k;
+	return 0;
+}
+
+typedef int fields_fn(const struct render_job *job, const struct doc *d,
+		      struct fm_writer *w);
+
+/* The shared frame of renderers that write new frontmatter, then the body. */
+static int render_fields(const struct render_job *job, struct buf *out,
+			 fields_fn *fields)
+{
+	struct fm_writer *w;
+	struct doc d;
+	int rc;
+
+	rc = doc_parse(&d, &job->inputs[0].data);
+	if (rc)
+		return rc;
+	w = fm_writer_new();
+	rc = w ? fields(job, &d, w) : -ENOMEM;
+	if (!rc)
+		rc = emit_with_body(w, &d, out);
+	fm_writer_free(w);
+	fm_release(&d.fm);
+	return rc;
+}
+
+static int add_description(const struct render_job *job, const struct doc *d,
+			   struct fm_writer *w)
+{
+	struct buf desc = BUF_INIT;
+	int rc = doc_description(d, job->node->artifact,
+				 job->node->platform->description_limit, &desc);
+
+	if (!rc)
+		rc = fm_writer_str(w, "description", desc.data);
+	buf_release(&desc);
+	return rc;
+}
+
+static int copilot_agent_fields(const struct render_job *job,
+				const struct doc *d, struct fm_writer *w)
+{
+	const char **mapped = NULL;
+	char **tools = NULL;
+	size_t nmapped = 0;
+	int n, rc;
+
+	rc = fm_writer_str(w, "name", job->node->artifact->id);
+	if (!rc)
+		rc = add_description(job, d, w);
+	if (rc)
+		return rc;
+	n = fm_get_list(&d->fm, "tools", &tools);
+	if (n < 0)
+		return n;
+	if (n > 0)
+		rc = map_tools(job->node->platform, tools, (size_t)n, &mapped,
+			       &nmapped);
+	if (!rc && nmapped)
+		rc = fm_writer_list(w, "tools", mapped, nmapped);
+	free(mapped);
+	fm_list_free(tools);
+	return rc;
+}
+
+static int copilot_prompt_fields(const struct render_job *job,
+				 const struct doc *d, struct fm_writer *w)
+{
+	const char *hint = fm_get_str(&d->fm, "argument-hint");
+	int rc = add_description(job, d, w);
+
+	if (!rc && hint && *hint)
+		rc = fm_writer_str(w, "argument-hint", hint);
+	if (!rc)
+		rc = fm_writer_str(w, "agent", "agent");
+	return rc;
+}
+
+/* A rule's `paths` globs joined with commas, or NULL when it has none. */
+static int rule_globs(const struct doc *d, struct buf *out)
+{
+	char **paths = NULL;
+	int n = fm_get_list(&d->fm, "paths", &paths);
+
+	for (int i = 0; i < n; i++)
+		if (buf_addf(out, "%s%s", i ? "," : "", paths[i])) {
+			n = -ENOMEM;
+			break;
+		}
+	fm_list_free(paths);
+	return n < 0 ? n : 0;
+}
+
+static int copilot_instructions_fields(const struct render_job *job,
+				       const struct doc *d, struct fm_writer *w)
+{
+	struct buf globs = BUF_INIT;
+	int rc = rule_globs(d, &globs);
+
+	if (!rc)
+		rc = fm_writer_str(w, "applyTo", globs.len ? globs.data : "**");
+	if (!rc)
+		rc = add_description(job, d, w);
+	buf_release(&globs);
+	return rc;
+}
+
+static int render_copilot_agent(const struct render_job *job, struct buf *out)
+{
+	return render_fields(job, out, copilot_agent_fields);
+}
+
+static int render_copilot_prompt(const struct render_job *job, struct buf *out)
+{
+	return render_fields(job, out, copilot_prompt_fields);
+}
+
+static int render_copilot_instructions(const struct render_job *job,
+				       struct buf *out)
+{
+	return render_fields(job, out, copilot_instructions_fields);
+}
+
+/* One "- `id` — description — `path`" line, or nothing if not shown. */
+static int index_line(const struct render_job *job,
+		      const struct render_input *in, struct buf *out)
+{
+	const struct artifact *a = in->artifact;
+	struct buf desc = BUF_INIT;
+	char *dest;
+	int rc;
+
+	dest = render_dest_path(job->node->platform, a);
+	if (!dest)
+		return 0;
+	rc = render_description(in->data.data, in->data.len,
+				INDEX_DESCRIPTION_LIMIT, &desc);
+	if (!rc)
+		rc = buf_addf(out, "- `%s` — %s — `%s`\n", a->id,
+			      desc.len ? desc.data : "(no description)", dest);
+	buf_release(&desc);
+	free(dest);
+	return rc;
+}
+
+static int index_section(const struct render_job *job, enum artifact_kind kind,
+			 const char *title, struct buf *out)
+{
+	size_t start = out->len;
+	int rc = buf_addf(out, "\n## %s\n\n", title);
+	bool any = false;
+
+	for (size_t i = 0; !rc && i < job->ninputs; i++) {
+		const struct render_input *in = &job->inputs[i];
+
+		if (in->error || in->artifact->kind != kind)
+			continue;
+		any = true;
+		rc = index_line(job, in, out);
+	}
+	if (!rc && !any) {
+		out->len = start;
+		out->data[start] = '\0';
+	}
+	return rc;
+}
+
+/*
+ * An index page: the source, the rules inlined while the page stays under
+ * INDEX_LIMIT, the rest of the rules by path, then one line per agent,
+ * skill and command. Deterministic: no times, no machine state.
+ */
+static int render_index(const struct render_job *job, struct buf *out)
+{
+	struct buf lists = BUF_INIT, rest = BUF_INIT, inl = BUF_INIT;
+	int rc;
+
+	rc = index_section(job, ARTIFACT_AGENT, "Agents", &lists);
+	if (!rc)
+		rc = index_section(job, ARTIFACT_SKILL, "Skills", &lists);
+	if (!rc)
+		rc = index_section(job, ARTIFACT_COMMAND, "Commands", &lists);
+	rc |= buf_addf(out,
+		       "# Agent definitions\n\n"
+		       "Rendered by aiwgfs from `%s`. Edit the files there; "
+		       "this page follows them.\n",
+		       job->model->src.root);
+	for (size_t i = 0; !rc && i < job->ninputs; i++) {
+		const struct render_input *in = &job->inputs[i];
+		struct doc d;
+		size_t need;
+
+		if (in->error || in->artifact->kind != ARTIFACT_RULE)
+			continue;
+		rc = doc_parse(&d, &in->data);
+		if (rc)
+			break;
+		need = out->len + inl.len + d.body_len + 64 + rest.len +
+		       lists.len;
+		if (need < INDEX_LIMIT && !rest.len)
+			rc = buf_addf(&inl, "\n### %s\n\n%.*s",
+				      in->artifact->id, (int)d.body_len,
+				      d.body);
+		else
+			rc = index_line(job, in, &rest);
+		fm_release(&d.fm);
+	}
+	if (!rc && inl.len)
+		rc = buf_addf(out, "\n## Rules\n%s", inl.data);
+	if (!rc && rest.len)
+		rc = buf_addf(out, "\n## More rules\n\n%s", rest.data);
+	if (!rc)
+		rc = buf_add(out, lists.data, lists.len);
+	buf_release(&lists);
+	buf_release(&rest);
+	buf_release(&inl);
+	return rc ? -ENOMEM : 0;
+}
+
+static const struct renderer renderers[] = {
+	{ "identity", false, inputs_artifact, render_identity },
+	{ "skill", true, inputs_artifact, render_skill },
+	{ "copilot-agent", true, inputs_artifact, render_copilot_agent },
+	{ "copilot-prompt", true, inputs_artifact, render_copilot_prompt },
+	{ "copilot-instructions", true, inputs_artifact,
+	  render_copilot_instructions },
+	{ "index", true, inputs_all, render_index },
+};
+
+const struct renderer *renderer_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(renderers); i++)
+		if (!strcmp(renderers[i].name, name))
+			return &renderers[i];
+	return NULL;
+}
+
+char *render_dest_path(const struct platform *p, const struct artifact *a)
+{
+	char name[SKILL_NAME_MAX + 1];
+	const char *id = a->id;
+	struct buf b = BUF_INIT;
+
+	if (a->kind == ARTIFACT_SKILL) {
+		skill_name(a->id, name, sizeof(name));
+		id = name;
+	}
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct platform_rule *r = &p->rules[i];
+		const char *t = r->dest, *brace;
+
+		if (r->kind != a->kind)
+			continue;
+		buf_addf(&b, "%s/", r->view);
+		while ((brace = strstr(t, "{id}"))) {
+			buf_add(&b, t, (size_t)(brace - t));
+			buf_adds(&b, id);
+			t = brace + 4;
+		}
+		buf_adds(&b, t);
+		if (a->kind == ARTIFACT_SKILL)
+			buf_adds(&b, "/SKILL.md");
+		return buf_detach(&b, NULL);
+	}
+	return NULL;
+}
+
+static void key_add_str(XXH3_state_t *st, const char *s)
+{
+	XXH3_128bits_update(st, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static void render_key(const struct render_job *job, struct cache_key *key)
+{
+	const struct vnode *n = job->node;
+	const unsigned version = RENDER_VERSION;
+	XXH3_state_t st;
+	XXH128_hash_t h;
+
+	XXH3_128bits_reset(&st);
+	key_add_str(&st, n->renderer->name);
+	XXH3_128bits_update(&st, &version, sizeof(version));
+	key_add_str(&st, n->renderer->per_platform ? n->platform->name : "");
+	XXH3_128bits_update(&st, &job->model->opts.rewrite_refs, 1);
+	key_add_str(&st, n->artifact ? n->artifact->id : "");
+	key_add_str(&st, n->sub);
+	if (!n->artifact)
+		key_add_str(&st, job->model->src.root);
+	for (size_t i = 0; i < job->ninputs; i++) {
+		const struct render_input *in = &job->inputs[i];
+
+		h = XXH3_128bits(in->data.data, in->data.len);
+		XXH3_128bits_update(&st, &in->error, sizeof(in->error));
+		XXH3_128bits_update(&st, &h, sizeof(h));
+	}
+	h = XXH3_128bits_digest(&st);
+	key->lo = h.low64;
+	key->hi = h.high64;
+}
+
+/* Read every input; one that fails is fatal unless the renderer lists. */
+static int read_inputs(struct render_job *job)
+{
+	bool many = job->ninputs > 1 || !job->node->artifact;
+
+	for (size_t i = 0; i < job->ninputs; i++) {
+		struct render_input *in = &job->inputs[i];
+
+		in->error = buf_read_file(&in->data, AT_FDCWD, in->path,
+					  RENDER_MAX_INPUT);
+		if (!in->error || many)
+			continue;
+		log_limited(in->path, LOG_LEVEL_WARNING,
+			    "cannot read source '%s': %s", in->path,
+			    strerror(-in->error));
+		return in->error == -ENOENT ? -ENOENT : -EIO;
+	}
+	return 0;
+}
+
+int render_node(const struct model *m, const struct vnode *node,
+		struct cache *c, struct cache_entry **out)
+{
+	struct render_job job = { .model = m, .node = node };
+	struct buf b = BUF_INIT;
+	struct cache_key key;
+	char *data;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if (node->type != VNODE_FILE || !node->renderer)
+		return -EISDIR;
+	rc = node->renderer->inputs(&job);
+	if (!rc)
+		rc = read_inputs(&job);
+	if (rc)
+		goto out;
+	render_key(&job, &key);
+	*out = cache_get(c, &key);
+	if (*out)
+		goto out;
+	rc = node->renderer->render(&job, &b);
+	if (rc) {
+		log_limited(node, LOG_LEVEL_ERROR,
+			    "cannot render '%s' from "
+			    "'%s': %s",
+			    node->path, job.inputs[0].path, strerror(-rc));
+		rc = rc == -ENOMEM ? rc : -EIO;
+		goto out;
+	}
+	data = buf_detach(&b, &len);
+	*out = data ? cache_put(c, &key, data, len) : NULL;
+	if (!*out)
+		rc = -ENOMEM;
+out:
+	buf_release(&b);
+	inputs_free(&job);
+	return rc;
+}

@@ -1,0 +1,477 @@
+/*
+ * daemon.c - mounting every view of a repository and serving them.
+ *
+ * One process serves all views of a repository. Each view is its own FUSE
+ * session on its own mount point, served by a thread of its own running
+ * libfuse's single-threaded loop: views never wait on each other, and a
+ * view's inode table is touched by one thread only for requests. The main
+ * thread waits on a signalfd and on an eventfd that session threads poke
+ * when their session ends. On SIGTERM, SIGINT or SIGHUP it detaches every
+ * view lazily, so readers holding files open finish, and the sessions end
+ * when the kernel lets go of them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aiwgfs/buf.h"
+#include "aiwgfs/log.h"
+#include "aiwgfs/util.h"
+#include "fs.h"
+#include "inode.h"
+
+struct daemon {
+	struct model *model;
+	const char *repo;
+	const struct daemon_options *opts;
+	struct cache *cache;
+	struct ufs *views;
+	size_t nviews;
+	int event_fd;
+	int report_fd; /* pipe to the waiting parent, or -1 */
+};
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/*
+ * Prepare the mount point of a folder view: open the real folder there, or
+ * create an empty one as a placeholder. Other kinds of view wait for the
+ * platforms that need them.
+ */
+static int prepare_view(struct daemon *d, struct ufs *fs, const struct view *v,
+			struct buf *err)
+{
+	struct stat st;
+
+	fs->model = d->model;
+	fs->view = v;
+	fs->cache = d->cache;
+	fs->root_fd = -1;
+	fs->mountpoint = path_join(d->repo, v->path);
+	if (!fs->mountpoint)
+		return -ENOMEM;
+	if (lstat(fs->mountpoint, &st)) {
+		if (errno != ENOENT ||
+		    (errno = -mounts_make_placeholder(fs->mountpoint))) {
+			buf_addf(err, "cannot create '%s': %s", fs->mountpoint,
+				 strerror(errno));
+			return -errno;
+		}
+		fs->placeholder = true;
+	} else if (!S_ISDIR(st.st_mode)) {
+		buf_addf(err,
+			 "'%s' exists and is not a folder; move it away to "
+			 "mount the view there",
+			 fs->mountpoint);
+		return -ENOTDIR;
+	}
+	fs->root_fd = open(fs->mountpoint,
+			   O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fs->root_fd < 0 || fstat(fs->root_fd, &st)) {
+		buf_addf(err, "cannot open '%s': %s", fs->mountpoint,
+			 strerror(errno));
+		return -errno;
+	}
+	fs->uid = st.st_uid;
+	fs->gid = st.st_gid;
+	clock_gettime(CLOCK_REALTIME, &fs->time);
+	fs->fsname = mounts_fsname(d->model->src.root);
+	fs->inodes = inode_table_new(fs);
+	return fs->fsname && fs->inodes ? 0 : -ENOMEM;
+}
+
+static int mount_view(struct daemon *d, struct ufs *fs, struct buf *err)
+{
+	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
+	struct buf o = BUF_INIT;
+	int rc = -ENOMEM;
+
+	buf_addf(&o,
+		 "default_permissions,fsname=%s,subtype=aiwgfs,"
+		 "auto_unmount",
+		 fs->fsname);
+	if (d->opts->fuse_options)
+		buf_addf(&o, ",%s", d->opts->fuse_options);
+	if (fuse_opt_add_arg(&args, "aiwgfs") ||
+	    fuse_opt_add_arg(&args, "-o") || fuse_opt_add_arg(&args, o.data))
+		goto out;
+	if (d->opts->debug && fuse_opt_add_arg(&args, "-d"))
+		goto out;
+	fs->se = fuse_session_new(&args, &ufs_ops, sizeof(ufs_ops), fs);
+	if (!fs->se) {
+		buf_addf(err,
+			 "cannot start a FUSE session for '%s' (bad -o "
+			 "options?)",
+			 fs->mountpoint);
+		rc = -EINVAL;
+		goto out;
+	}
+	if (fuse_session_mount(fs->se, fs->mountpoint)) {
+		buf_addf(err,
+			 "cannot mount '%s': is /dev/fuse there and "
+			 "fusermount3 installed?",
+			 fs->mountpoint);
+		fuse_session_destroy(fs->se);
+		fs->se = NULL;
+		rc = -EIO;
+		goto out;
+	}
+	rc = 0;
+out:
+	fuse_opt_free_args(&args);
+	buf_release(&o);
+	return rc;
+}
+
+struct thread_arg {
+	struct ufs *fs;
+	int event_fd;
+};
+
+static void *serve_view(void *arg)
+{
+	struct thread_arg *ta = arg;
+	uint64_t one = 1;
+	ssize_t n;
+
+	fuse_session_loop(ta->fs->se);
+	n = write(ta->event_fd, &one, sizeof(one));
+	(void)n;
+	free(ta);
+	return NULL;
+}
+
+static int start_view(struct daemon *d, struct ufs *fs)
+{
+	struct thread_arg *ta = malloc(sizeof(*ta));
+	int rc;
+
+	if (!ta)
+		return -ENOMEM;
+	ta->fs = fs;
+	ta->event_fd = d->event_fd;
+	rc = pthread_create(&fs->thread, NULL, serve_view, ta);
+	if (rc) {
+		free(ta);
+		return -rc;
+	}
+	fs->running = true;
+	return 0;
+}
+
+/* The views' synthesized files that no real file shadows, for git. */
+struct exclude_list {
+	struct ufs *fs;
+	char **v;
+	size_t n, cap;
+};
+
+static void collect_exclude(const struct vnode *file, void *arg)
+{
+	struct exclude_list *l = arg;
+	struct stat st;
+	char *path;
+
+	if (!fstatat(l->fs->root_fd, file->path, &st, AT_SYMLINK_NOFOLLOW))
+		return;
+	path = path_join(l->fs->view->path, file->path);
+	if (!path || array_reserve(&l->v, &l->cap, l->n + 1, sizeof(*l->v))) {
+		free(path);
+		return;
+	}
+	l->v[l->n++] = path;
+}
+
+static void update_git_exclude(struct daemon *d, bool add)
+{
+	struct exclude_list l = { 0 };
+
+	if (!d->opts->git_exclude)
+		return;
+	for (size_t i = 0; add && i < d->nviews; i++) {
+		l.fs = &d->views[i];
+		vnode_walk(d->views[i].view->root, collect_exclude, &l);
+	}
+	git_exclude_update(d->repo, (const char *const *)l.v, l.n);
+	for (size_t i = 0; i < l.n; i++)
+		free(l.v[i]);
+	free(l.v);
+}
+
+/* Unmount what is mounted, join the threads, undo placeholders. */
+static void teardown(struct daemon *d)
+{
+	for (size_t i = 0; i < d->nviews; i++) {
+		struct ufs *fs = &d->views[i];
+
+		if (fs->se)
+			mounts_detach(fs->mountpoint);
+	}
+	for (size_t i = 0; i < d->nviews; i++) {
+		struct ufs *fs = &d->views[i];
+
+		if (fs->running)
+			pthread_join(fs->thread, NULL);
+		if (fs->se) {
+			fuse_session_unmount(fs->se);
+			fuse_session_destroy(fs->se);
+		}
+		if (fs->root_fd >= 0)
+			close(fs->root_fd);
+		if (fs->placeholder)
+			mounts_remove_placeholder(fs->mountpoint);
+		inode_table_free(fs->inodes);
+		free(fs->mountpoint);
+		free(fs->fsname);
+	}
+	update_git_exclude(d, false);
+	free(d->views);
+	d->views = NULL;
+	d->nviews = 0;
+}
+
+/* Check a view answers: a stat of its root goes through the daemon. */
+static int check_serving(struct ufs *fs, struct buf *err)
+{
+	struct stat st;
+
+	if (stat(fs->mountpoint, &st)) {
+		buf_addf(err, "view '%s' does not answer: %s", fs->mountpoint,
+			 strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int mount_all(struct daemon *d, struct buf *err, struct buf *report)
+{
+	int rc = 0;
+
+	d->views = calloc(d->model->nviews, sizeof(*d->views));
+	if (!d->views)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->model->nviews; i++) {
+		const struct view *v = &d->model->views[i];
+
+		if (v->is_file)
+			continue;
+		rc = prepare_view(d, &d->views[d->nviews++], v, err);
+		if (!rc)
+			rc = mount_view(d, &d->views[d->nviews - 1], err);
+		if (!rc)
+			rc = start_view(d, &d->views[d->nviews - 1]);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < d->nviews; i++) {
+		struct ufs *fs = &d->views[i];
+
+		rc = check_serving(fs, err);
+		if (rc)
+			return rc;
+		buf_addf(report, "mounted %-10s %zu files%s\n", fs->view->path,
+			 fs->view->nfiles,
+			 fs->placeholder ? " (new folder, removed at unmount)"
+					 : " (over the real folder)");
+	}
+	return 0;
+}
+
+/* Tell the waiting parent how it went: a status byte and the text. */
+static void report(struct daemon *d, int code, const struct buf *text)
+{
+	unsigned char c = (unsigned char)code;
+	ssize_t n;
+
+	if (d->report_fd < 0) {
+		fputs(text->data, code ? stderr : stdout);
+		return;
+	}
+	n = write(d->report_fd, &c, 1);
+	if (n == 1 && text->len)
+		n = write(d->report_fd, text->data, text->len);
+	(void)n;
+	close(d->report_fd);
+	d->report_fd = -1;
+}
+
+static int signals_block(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	signal(SIGPIPE, SIG_IGN);
+	return pthread_sigmask(SIG_BLOCK, set, NULL);
+}
+
+/* Wait until a signal comes or every session has ended. */
+static void wait_for_end(struct daemon *d, int sig_fd)
+{
+	struct pollfd pfd[2] = { { .fd = sig_fd, .events = POLLIN },
+				 { .fd = d->event_fd, .events = POLLIN } };
+	size_t ended = 0;
+
+	while (ended < d->nviews) {
+		struct signalfd_siginfo si;
+		uint64_t count;
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("poll failed: %s", strerror(errno));
+			return;
+		}
+		if ((pfd[0].revents & POLLIN) &&
+		    read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
+			log_info("unmounting on signal %u", si.ssi_signo);
+			return;
+		}
+		if ((pfd[1].revents & POLLIN) &&
+		    read(d->event_fd, &count, sizeof(count)) == sizeof(count))
+			ended += count;
+	}
+	log_info("every view was unmounted");
+}
+
+static void detach_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
+static int serve(struct daemon *d)
+{
+	struct buf err = BUF_INIT, text = BUF_INIT;
+	sigset_t set;
+	int sig_fd, rc;
+
+	raise_fd_limit();
+	signals_block(&set);
+	sig_fd = signalfd(-1, &set, SFD_CLOEXEC);
+	d->event_fd = eventfd(0, EFD_CLOEXEC);
+	d->cache = cache_new(d->opts->cache_size);
+	if (sig_fd < 0 || d->event_fd < 0 || !d->cache) {
+		buf_addf(&err, "cannot start the daemon: %s", strerror(errno));
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	rc = mount_all(d, &err, &text);
+	if (rc) {
+		if (!err.len)
+			buf_addf(&err, "cannot mount the views: %s",
+				 strerror(-rc));
+		teardown(d);
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	update_git_exclude(d, true);
+	if (!d->opts->foreground) {
+		log_to_syslog();
+		detach_stdio();
+	}
+	report(d, EXIT_OK, &text);
+	wait_for_end(d, sig_fd);
+	teardown(d);
+	rc = EXIT_OK;
+out:
+	if (rc) {
+		struct buf msg = BUF_INIT;
+
+		buf_addf(&msg, "aiwgfs: %s\n", err.data);
+		report(d, rc, &msg);
+		buf_release(&msg);
+	}
+	if (sig_fd >= 0)
+		close(sig_fd);
+	if (d->event_fd >= 0)
+		close(d->event_fd);
+	if (d->cache)
+		cache_free(d->cache);
+	buf_release(&err);
+	buf_release(&text);
+	return rc;
+}
+
+/*
+ * Detach: the child serves; the parent waits for the child's report (a
+ * status byte, then text) and exits with it, so `mount` returns only once
+ * every view answers, or has failed with nothing left mounted.
+ */
+static int detach_and_serve(struct daemon *d)
+{
+	int fds[2], status = EXIT_SYSTEM;
+	unsigned char c;
+	char buf[4096];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC)) {
+		fprintf(stderr, "aiwgfs: cannot create a pipe: %s\n",
+			strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "aiwgfs: cannot fork: %s\n", strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		setsid();
+		d->report_fd = fds[1];
+		exit(serve(d));
+	}
+	close(fds[1]);
+	if (read(fds[0], &c, 1) == 1)
+		status = c;
+	else
+		fputs("aiwgfs: the daemon died while mounting\n", stderr);
+	while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, status ? stderr : stdout);
+	close(fds[0]);
+	return status;
+}
+
+int daemon_run(struct model *m, const char *repo,
+	       const struct daemon_options *opts)
+{
+	struct daemon d = {
+		.model = m,
+		.repo = repo,
+		.opts = opts,
+		.event_fd = -1,
+		.report_fd = -1,
+	};
+
+	if (opts->foreground)
+		return serve(&d);
+	return detach_and_serve(&d);
+}

@@ -1,0 +1,138 @@
+/*
+ * fs.h - the FUSE side of aiwgfs: one union filesystem per view, the daemon
+ * that serves them, and the mount table helpers the command line uses.
+ */
+#ifndef AIWGFS_FS_H
+#define AIWGFS_FS_H
+
+#define FUSE_USE_VERSION 314
+
+#include <fuse_lowlevel.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "aiwgfs/cache.h"
+#include "aiwgfs/vtree.h"
+
+/* Exit codes of the command line. */
+enum {
+	EXIT_OK = 0,
+	EXIT_PROBLEMS = 1,
+	EXIT_USAGE = 2,
+	EXIT_SYSTEM = 3,
+};
+
+/* The extended attribute on a view's root that reports the daemon's state. */
+#define UFS_STATUS_XATTR "user.aiwgfs.status"
+
+struct inode;
+struct inode_table;
+
+/*
+ * One mounted view. The real folder under the mount point is reached only
+ * through `root_fd`, opened before mounting. Everything but `se` and the
+ * inode table is immutable while the session runs.
+ */
+struct ufs {
+	const struct model *model;
+	const struct view *view;
+	struct cache *cache;
+	char *mountpoint; /* absolute */
+	char *fsname;
+	bool placeholder; /* aiwgfs created the mount point */
+	int root_fd;	  /* O_PATH of the real folder, -1 for none */
+	uid_t uid;	  /* owner of synthesized entries */
+	gid_t gid;
+	struct timespec time; /* times of synthesized folders */
+	struct inode_table *inodes;
+	struct fuse_session *se;
+	pthread_t thread;
+	bool running;
+};
+
+/* The low-level operations of a union view (union.c). */
+extern const struct fuse_lowlevel_ops ufs_ops;
+
+/* Inode table (inode.c); see there for the rules. */
+struct inode_table *inode_table_new(struct ufs *fs);
+void inode_table_free(struct inode_table *t);
+
+/*
+ * Mount table helpers (mounts.c).
+ *
+ * An aiwgfs mount has file system type "fuse.aiwgfs" and the source field
+ * "aiwgfs:SOURCE". A mount point that aiwgfs created carries the extended
+ * attribute MOUNTS_PLACEHOLDER_XATTR on the folder underneath, so that
+ * `umount` can remove it even after the daemon was killed and the kernel
+ * or fusermount3 already took the mount away.
+ */
+#define MOUNTS_PLACEHOLDER_XATTR "user.aiwgfs.placeholder"
+
+struct mount_entry {
+	char *mountpoint;
+	char *source;
+};
+
+/*
+ * The aiwgfs mounts at or below `repo` (absolute), read from
+ * /proc/self/mountinfo. Returns the count (0 or more) and an array in *out
+ * to free with mounts_free(), or a negative errno.
+ */
+int mounts_list(const char *repo, struct mount_entry **out);
+void mounts_free(struct mount_entry *m, int n);
+
+/* Build the fsname for a view: "aiwgfs:SOURCE", escaped for -o. */
+char *mounts_fsname(const char *source);
+
+/*
+ * Detach one mount (lazily: open files keep working until closed). Uses
+ * umount2() as root and fusermount3 otherwise. 0 or a negative errno.
+ */
+int mounts_detach(const char *mountpoint);
+
+/*
+ * Create an empty folder at `path` as a placeholder mount point and mark
+ * it. 0 or a negative errno; a file system without user extended
+ * attributes only costs the mark (logged).
+ */
+int mounts_make_placeholder(const char *path);
+
+/*
+ * Remove `path` if it is a marked placeholder and still empty; anything
+ * else is left alone. Returns whether it was removed.
+ */
+bool mounts_remove_placeholder(const char *path);
+
+/*
+ * The git "info/exclude" file of the repository at `repo`, also for
+ * worktrees and submodules whose .git is a file; NULL when `repo` is not
+ * the top of a git work tree. Caller frees.
+ */
+char *git_exclude_path(const char *repo);
+
+/*
+ * Replace the aiwgfs block for `repo` in the exclude file with `lines`
+ * (each a repository-relative path), or remove it when n is 0. The file is
+ * rewritten through a temporary file and rename. 0 or a negative errno.
+ */
+int git_exclude_update(const char *repo, const char *const *lines, size_t n);
+
+/*
+ * The daemon (daemon.c): mount every view of `m` into `repo`, serve them
+ * until signalled or unmounted, then clean up. With `foreground` false the
+ * process detaches once every view serves and the parent exits with the
+ * result. Returns an exit code.
+ */
+struct daemon_options {
+	bool foreground;
+	bool debug;
+	bool git_exclude;
+	size_t cache_size;
+	const char *fuse_options; /* extra -o options, or NULL */
+};
+
+int daemon_run(struct model *m, const char *repo,
+	       const struct daemon_options *opts);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * inode.h - the inodes a view has handed to the kernel.
+ *
+ * An inode stands for a real object (reached through an O_PATH descriptor),
+ * a synthesized node of the view tree, or both at once (a real folder that
+ * the view also fills in). Its FUSE node id is its address; the root is
+ * FUSE_ROOT_ID. Real inodes are found again by (st_dev, st_ino), synthesized
+ * ones by their vnode, so the kernel never sees two ids for one object.
+ *
+ * `nlookup` counts the kernel's references: every entry reply adds one,
+ * forget takes them away, and the inode is freed at zero (never the root).
+ * All functions take the table's lock themselves.
+ */
+#ifndef AIWGFS_INODE_H
+#define AIWGFS_INODE_H
+
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "fs.h"
+
+struct inode {
+	int fd; /* O_PATH of the real object, or -1 */
+	dev_t dev;
+	ino_t ino;
+	const struct vnode *vn; /* synthesized node, or NULL */
+	uint64_t nlookup;
+	struct inode *real_next; /* hash chains */
+	struct inode *synth_next;
+};
+
+/* The inode of a node id the kernel sent, or NULL for an unknown one. */
+struct inode *inode_get(struct ufs *fs, fuse_ino_t id);
+
+/* The node id to give the kernel for `in`. */
+fuse_ino_t inode_id(struct ufs *fs, const struct inode *in);
+
+/*
+ * Find or make the inode for a looked-up entry and count one lookup.
+ * `fd` is an O_PATH descriptor of the real object with stat `st` (or -1 and
+ * NULL for a synthesized-only entry); the table takes ownership of `fd`,
+ * closing it when an inode for that object already exists. `vn` is the
+ * synthesized node of the same name, if any. NULL on ENOMEM (fd closed).
+ */
+struct inode *inode_ref(struct ufs *fs, int fd, const struct stat *st,
+			const struct vnode *vn);
+
+/* Give `in` a real object: used when a synthesized folder becomes real. */
+void inode_set_real(struct ufs *fs, struct inode *in, int fd,
+		    const struct stat *st);
+
+/* Drop n lookups of node id `id`. */
+void inode_forget(struct ufs *fs, fuse_ino_t id, uint64_t n);
+
+/* How many inodes the table holds (the root included). */
+size_t inode_count(struct ufs *fs);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * util.h - small helpers shared by core and fs.
+ */
+#ifndef AIWGFS_UTIL_H
+#define AIWGFS_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Make room in the array *arr (of elements of `size` bytes, *cap of them
+ * allocated) for at least `want` elements. Returns 0 or -ENOMEM, leaving the
+ * array as it was on failure.
+ */
+int array_reserve(void *arr, size_t *cap, size_t want, size_t size);
+
+/* "dir/name" in a new string (a lone "name" when dir is ""), or NULL. */
+char *path_join(const char *dir, const char *name);
+
+/* Whether `s` ends with `suffix`. */
+bool str_ends_with(const char *s, const char *suffix);
+
+/* A copy of the first n bytes of s with a NUL, or NULL on ENOMEM. */
+char *str_ndup(const char *s, size_t n);
+
+/* qsort comparator for arrays of char *, by strcmp. */
+int str_ptr_cmp(const void *a, const void *b);
+
+/* Whether a list of n strings holds `s`. */
+bool str_list_has(const char *const *list, size_t n, const char *s);
+
+/*
+ * Split a comma-separated list in place into at most `max` trimmed, non-empty
+ * items; returns how many. `s` is modified.
+ */
+size_t str_split_commas(char *s, char **items, size_t max);
+
+#endif
