@@ -25,6 +25,9 @@ struct inode {
 	ino_t ino;
 	const struct vnode *vn; /* synthesized node, or NULL */
 	uint64_t nlookup;
+	/* The key last opened, so a reopen keeps the kernel's page cache
+	 * only while the rendered bytes are the same. */
+	struct cache_key opened;
 	struct inode *real_next; /* hash chains */
 	struct inode *synth_next;
 };

@@ -540,6 +540,9 @@ static void ufs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			return;
 		}
 		fi->fh = (uint64_t)(uintptr_t)h;
+		fi->keep_cache = !memcmp(&in->opened, &h->entry->key,
+					 sizeof(in->opened));
+		in->opened = h->entry->key;
 		fuse_reply_open(req, fi);
 		return;
 	}

@@ -14,6 +14,11 @@ REPO=$SCRATCH/repo
 SRC=$SCRATCH/src
 failures=0
 
+# A detached daemon has no stderr: sanitizer reports go to files that the
+# teardown checks once the daemon has exited.
+export ASAN_OPTIONS="log_path=$SCRATCH/sanitizer:detect_leaks=1:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="log_path=$SCRATCH/sanitizer:print_stacktrace=1:${UBSAN_OPTIONS:-}"
+
 fail() {
 	echo "FAIL: $TEST_NAME: $*" >&2
 	failures=$((failures + 1))
@@ -40,9 +45,40 @@ mounted_under() {
 		/proc/self/mountinfo
 }
 
+# Wait up to 10 s for every aiwgfs process started on this scratch folder.
+wait_daemons() {
+	local i
+	for i in $(seq 100); do
+		pgrep -f "aiwgfs.*$SCRATCH" >/dev/null || return 0
+		sleep 0.1
+	done
+	echo "FAIL: $TEST_NAME: a daemon did not exit:" >&2
+	pgrep -af "aiwgfs.*$SCRATCH" >&2
+	return 1
+}
+
+# Repositories besides $REPO that a test mounts into, and processes it
+# started in the background (by pid); teardown unmounts and ends them.
+EXTRA_REPOS=()
+BG_PIDS=()
+
 teardown() {
-	local rc=$?
-	"$AIWGFS" umount "$REPO" >/dev/null 2>&1 || true
+	local rc=$? r p
+	for p in "${BG_PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	for r in "$REPO" "${EXTRA_REPOS[@]}"; do
+		timeout 60 "$AIWGFS" umount "$r" >/dev/null 2>&1 || true
+	done
+	for p in "${BG_PIDS[@]}"; do
+		timeout 10 tail --pid="$p" -f /dev/null 2>/dev/null || kill -KILL "$p" 2>/dev/null || true
+	done
+	wait_daemons || rc=1
+	if compgen -G "$SCRATCH/sanitizer*" >/dev/null; then
+		echo "FAIL: $TEST_NAME: sanitizer reports:" >&2
+		cat "$SCRATCH"/sanitizer* >&2
+		rc=1
+	fi
 	if [ -n "$(mounted_under "$SCRATCH")" ]; then
 		echo "FAIL: $TEST_NAME: still mounted after umount:" >&2
 		mounted_under "$SCRATCH" >&2
@@ -73,7 +109,7 @@ UNITS=$SRC/agentic/code
 
 # mount_views [ARGS...]: mount $SRC into $REPO; fail the test if it fails.
 mount_views() {
-	if ! "$AIWGFS" mount "$SRC" "$REPO" "$@" >"$SCRATCH/mount.out" 2>&1; then
+	if ! timeout 60 "$AIWGFS" mount "$SRC" "$REPO" "$@" >"$SCRATCH/mount.out" 2>&1; then
 		cat "$SCRATCH/mount.out" >&2
 		fail "mount failed"
 		exit 1
@@ -91,4 +127,41 @@ snapshot() {
 	(cd "$1" && find . -path ./.git -prune -o -print0 | sort -z |
 		xargs -0 stat -c '%n %f %s' && find . -path ./.git -prune -o \
 		-type f -print0 | sort -z | xargs -0 -r sha256sum)
+}
+
+# aiwgfs ARGS...: run the binary, bounded in time.
+aiwgfs() {
+	timeout 60 "$AIWGFS" "$@"
+}
+
+# wait_until SECONDS COMMAND...: run COMMAND every 50 ms until it succeeds;
+# false if it never did within SECONDS.
+wait_until() {
+	local i n=$(($1 * 20))
+	shift
+	for ((i = 0; i < n; i++)); do
+		if "$@"; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}
+
+# gone PID: whether process PID no longer exists.
+gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# nothing_mounted DIR: whether no aiwgfs mount is at or below DIR.
+nothing_mounted() {
+	[ -z "$(mounted_under "$1")" ]
+}
+
+# The aiwgfs block of git's exclude file for a work tree at DIR, if any.
+exclude_block() {
+	awk -v d="$1" '
+		$0 == "# >>> aiwgfs views of " d " (removed at unmount)" { on = 1 }
+		on { print }
+		$0 == "# <<< aiwgfs views of " d { on = 0 }' "$2"
 }
