@@ -2,7 +2,9 @@
  * main.c - the aiwgfs command line.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -382,6 +384,70 @@ static int cmd_mount(int argc, char **argv)
 	return rc;
 }
 
+/* The value of `key` in the daemon's "key value" status lines, or "?". */
+static const char *status_value(const char *text, const char *key, char *out,
+				size_t size)
+{
+	size_t kl = strlen(key);
+
+	for (const char *p = text; *p; p = strchrnul(p, '\n'), p += !!*p) {
+		size_t n;
+
+		if (strncmp(p, key, kl) || p[kl] != ' ')
+			continue;
+		n = strcspn(p + kl + 1, "\n");
+		snprintf(out, size, "%.*s", (int)n, p + kl + 1);
+		return out;
+	}
+	return "?";
+}
+
+/* The pid of the daemon serving `mountpoint`, or 0 when it does not say. */
+static pid_t serving_pid(const char *mountpoint)
+{
+	char text[4096], pid[32];
+	ssize_t len;
+
+	len = getxattr(mountpoint, UFS_STATUS_XATTR, text, sizeof(text) - 1);
+	if (len < 0)
+		return 0;
+	text[len] = '\0';
+	return (pid_t)strtol(status_value(text, "pid", pid, sizeof(pid)), NULL,
+			     10);
+}
+
+/*
+ * Wait up to five seconds for a daemon to finish its own cleanup, so that
+ * a mount right after `umount` never races with it.
+ */
+static bool process_gone(pid_t pid)
+{
+	char path[64], *paren;
+	struct buf b = BUF_INIT;
+	bool gone;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (buf_read_file(&b, AT_FDCWD, path, 4096))
+		return true;
+	/* "pid (comm) S ...": a zombie has done all it will do. */
+	paren = strrchr(b.data, ')');
+	gone = !paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X';
+	buf_release(&b);
+	return gone;
+}
+
+static void wait_for_exit(pid_t pid)
+{
+	for (int i = 0; pid > 0 && i < 500; i++) {
+		if (process_gone(pid))
+			return;
+		usleep(10000);
+	}
+	if (pid > 0)
+		fprintf(stderr, "aiwgfs: daemon %d is still running\n",
+			(int)pid);
+}
+
 /*
  * Remove the placeholders aiwgfs made for any view a platform knows, also
  * those a killed daemon left behind once its mounts were taken away.
@@ -399,8 +465,8 @@ static void remove_placeholders(const char *repo)
 					: p[i].files[j - p[i].nrules].view;
 			char *path = path_join(repo, view);
 
-			if (path && mounts_remove_placeholder(path))
-				printf("removed the empty %s\n", path);
+			if (path)
+				mounts_remove_placeholder(path);
 			free(path);
 		}
 	}
@@ -412,6 +478,7 @@ static int cmd_umount(int argc, char **argv)
 	struct mount_entry *mounts;
 	char *repo;
 	int rc, n, failed = 0;
+	pid_t pid = 0;
 
 	rc = parse_cli(&c, argc, argv, 0, 1);
 	if (rc)
@@ -430,6 +497,10 @@ static int cmd_umount(int argc, char **argv)
 		printf("nothing of aiwgfs is mounted under %s\n", repo);
 	/* Deepest first, in case a view was ever mounted inside another. */
 	for (int i = n - 1; i >= 0; i--) {
+		pid_t p = serving_pid(mounts[i].mountpoint);
+
+		if (p > 0)
+			pid = p;
 		rc = mounts_detach(mounts[i].mountpoint);
 		if (rc) {
 			fprintf(stderr, "aiwgfs: cannot unmount '%s': %s\n",
@@ -439,6 +510,7 @@ static int cmd_umount(int argc, char **argv)
 		}
 		printf("unmounted %s\n", mounts[i].mountpoint);
 	}
+	wait_for_exit(pid);
 	remove_placeholders(repo);
 	if (!failed)
 		git_exclude_update(repo, NULL, 0);
@@ -447,11 +519,32 @@ static int cmd_umount(int argc, char **argv)
 	return failed ? EXIT_SYSTEM : EXIT_OK;
 }
 
+static void print_status(const char *text, bool with_cache)
+{
+	char a[64], b[64], c[64];
+
+	printf("  %s files, %s inodes in use, daemon pid %s\n",
+	       status_value(text, "files", a, sizeof(a)),
+	       status_value(text, "inodes", b, sizeof(b)),
+	       status_value(text, "pid", c, sizeof(c)));
+	if (!with_cache)
+		return;
+	printf("  cache (shared by the daemon's views): %s entries, %s of %s "
+	       "bytes\n",
+	       status_value(text, "cache_entries", a, sizeof(a)),
+	       status_value(text, "cache_bytes", b, sizeof(b)),
+	       status_value(text, "cache_limit", c, sizeof(c)));
+	printf("  cache hits %s, misses %s, evictions %s\n",
+	       status_value(text, "cache_hits", a, sizeof(a)),
+	       status_value(text, "cache_misses", b, sizeof(b)),
+	       status_value(text, "cache_evictions", c, sizeof(c)));
+}
+
 static int cmd_status(int argc, char **argv)
 {
 	struct cli c = { .usage = usage_status, .allowed = "" };
 	struct mount_entry *mounts;
-	char *repo, buf[4096];
+	char *repo, buf[4096], pid[32], last_pid[32] = "";
 	int rc, n;
 
 	rc = parse_cli(&c, argc, argv, 0, 1);
@@ -476,10 +569,9 @@ static int cmd_status(int argc, char **argv)
 			continue;
 		}
 		buf[len] = '\0';
-		for (char *line = strtok(buf, "\n"); line;
-		     line = strtok(NULL, "\n"))
-			if (strncmp(line, "source ", 7))
-				printf("  %s\n", line);
+		status_value(buf, "pid", pid, sizeof(pid));
+		print_status(buf, strcmp(pid, last_pid) != 0);
+		memcpy(last_pid, pid, sizeof(pid));
 	}
 	mounts_free(mounts, n > 0 ? n : 0);
 	free(repo);
