@@ -143,6 +143,10 @@ int mounts_detach(const char *mountpoint)
 	if (geteuid() == 0) {
 		if (!umount2(mountpoint, MNT_DETACH | UMOUNT_NOFOLLOW))
 			return 0;
+		/* Not a mount point (any more): fusermount3's auto_unmount
+		 * may have taken it since the mount table was read. */
+		if (errno == EINVAL || errno == ENOENT)
+			return 0;
 		if (errno != EPERM)
 			return -errno;
 	}
@@ -281,12 +285,70 @@ out:
 	return rc;
 }
 
+/*
+ * The block that git_exclude_update() writes. When the file did not end in
+ * a line break, the block brings one before it and its last line says so,
+ * so that removing the block restores the file byte for byte.
+ */
+struct exclude_marks {
+	struct buf begin;  /* "# >>> ...\n" */
+	struct buf end;	   /* "# <<< ...\n" */
+	struct buf end_nl; /* "# <<< ... line break ...\n" */
+};
+
+static void marks_init(struct exclude_marks *m, const char *repo)
+{
+	buf_init(&m->begin);
+	buf_init(&m->end);
+	buf_init(&m->end_nl);
+	buf_addf(&m->begin, "# >>> aiwgfs views of %s (removed at unmount)\n",
+		 repo);
+	buf_addf(&m->end, "# <<< aiwgfs views of %s\n", repo);
+	buf_addf(&m->end_nl,
+		 "# <<< aiwgfs views of %s (and the line break before the "
+		 "block)\n",
+		 repo);
+}
+
+static void marks_release(struct exclude_marks *m)
+{
+	buf_release(&m->begin);
+	buf_release(&m->end);
+	buf_release(&m->end_nl);
+}
+
+/* Copy `old` to `out` without our block; whether there was one. */
+static bool strip_block(const struct buf *old, const struct exclude_marks *m,
+			struct buf *out)
+{
+	const char *p = strstr(old->data, m->begin.data), *q = NULL, *q_nl;
+	size_t end_len = m->end.len;
+
+	if (p) {
+		q = strstr(p, m->end.data);
+		q_nl = strstr(p, m->end_nl.data);
+		if (q_nl && (!q || q_nl < q)) {
+			q = q_nl;
+			end_len = m->end_nl.len;
+			if (p > old->data && p[-1] == '\n')
+				p--;
+		}
+	}
+	if (!q) {
+		buf_add(out, old->data, old->len);
+		return false;
+	}
+	buf_add(out, old->data, (size_t)(p - old->data));
+	buf_adds(out, q + end_len);
+	return true;
+}
+
 int git_exclude_update(const char *repo, const char *const *lines, size_t n)
 {
 	char *path = git_exclude_path(repo), *dir;
-	struct buf old = BUF_INIT, out = BUF_INIT, begin = BUF_INIT;
-	struct buf end = BUF_INIT;
-	const char *p, *q;
+	struct buf old = BUF_INIT, out = BUF_INIT;
+	struct exclude_marks m;
+	bool had;
 	int rc;
 
 	if (!path)
@@ -299,44 +361,36 @@ int git_exclude_update(const char *repo, const char *const *lines, size_t n)
 			mkdir(dir, 0755);
 			free(dir);
 		}
-	} else if (rc == -ENOENT) {
-		rc = 0;
-		goto out;
 	} else if (rc) {
-		goto out;
+		free(path);
+		return rc == -ENOENT ? 0 : rc;
 	}
+	marks_init(&m, repo);
+	had = strip_block(&old, &m, &out);
 	rc = 0;
-	buf_addf(&begin, "# >>> aiwgfs views of %s (removed at unmount)\n",
-		 repo);
-	buf_addf(&end, "# <<< aiwgfs views of %s\n", repo);
-	/* Copy the file without our old block. */
-	p = strstr(old.data, begin.data);
-	q = p ? strstr(p, end.data) : NULL;
-	if (p && q) {
-		buf_add(&out, old.data, (size_t)(p - old.data));
-		buf_adds(&out, q + end.len);
-	} else {
-		buf_add(&out, old.data, old.len);
-	}
-	if (!n && !p)
+	if (!n && !had)
 		goto out;
 	if (n) {
-		if (out.len && out.data[out.len - 1] != '\n')
+		bool nl = out.len && out.data[out.len - 1] != '\n';
+
+		if (nl)
 			buf_addch(&out, '\n');
-		buf_add(&out, begin.data, begin.len);
+		buf_add(&out, m.begin.data, m.begin.len);
 		for (size_t i = 0; i < n; i++)
 			if (!strchr(lines[i], '\n'))
 				add_pattern(&out, lines[i]);
-		buf_add(&out, end.data, end.len);
+		if (nl)
+			buf_add(&out, m.end_nl.data, m.end_nl.len);
+		else
+			buf_add(&out, m.end.data, m.end.len);
 	}
 	rc = write_atomically(path, &out);
 	if (rc)
 		log_warning("cannot update '%s': %s", path, strerror(-rc));
 out:
+	marks_release(&m);
 	buf_release(&old);
 	buf_release(&out);
-	buf_release(&begin);
-	buf_release(&end);
 	free(path);
 	return rc;
 }
