@@ -141,6 +141,25 @@ static int doc_description(const struct doc *d, const struct artifact *a,
 	return rc;
 }
 
+/*
+ * Add `key: value` to `w`, with bytes that are not UTF-8 shown as U+FFFD:
+ * YAML must be UTF-8, and a bad byte in a source must not hide the file.
+ */
+static int put_str(struct fm_writer *w, const char *key, const char *value)
+{
+	char *clean;
+	int rc;
+
+	if (str_utf8_valid(value, strlen(value)))
+		return fm_writer_str(w, key, value);
+	clean = str_utf8_sanitize(value);
+	if (!clean)
+		return -ENOMEM;
+	rc = fm_writer_str(w, key, clean);
+	free(clean);
+	return rc;
+}
+
 static int render_identity(const struct render_job *job, struct buf *out)
 {
 	const struct buf *in = &job->inputs[0].data;
@@ -263,9 +282,9 @@ static int render_skill_md(const struct render_job *job, struct buf *out)
 	if (!rc && !w)
 		rc = -ENOMEM;
 	if (!rc)
-		rc = fm_writer_str(w, "name", name);
+		rc = put_str(w, "name", name);
 	if (!rc)
-		rc = fm_writer_str(w, "description", desc.data);
+		rc = put_str(w, "description", desc.data);
 	if (!rc)
 		rc = fm_writer_emit(w, out);
 	if (rc)
@@ -362,7 +381,7 @@ static int add_description(const struct render_job *job, const struct doc *d,
 				 job->node->platform->description_limit, &desc);
 
 	if (!rc)
-		rc = fm_writer_str(w, "description", desc.data);
+		rc = put_str(w, "description", desc.data);
 	buf_release(&desc);
 	return rc;
 }
@@ -375,7 +394,7 @@ static int copilot_agent_fields(const struct render_job *job,
 	size_t nmapped = 0;
 	int n, rc;
 
-	rc = fm_writer_str(w, "name", job->node->artifact->id);
+	rc = put_str(w, "name", job->node->artifact->id);
 	if (!rc)
 		rc = add_description(job, d, w);
 	if (rc)
@@ -400,9 +419,9 @@ static int copilot_prompt_fields(const struct render_job *job,
 	int rc = add_description(job, d, w);
 
 	if (!rc && hint && *hint)
-		rc = fm_writer_str(w, "argument-hint", hint);
+		rc = put_str(w, "argument-hint", hint);
 	if (!rc)
-		rc = fm_writer_str(w, "agent", "agent");
+		rc = put_str(w, "agent", "agent");
 	return rc;
 }
 
@@ -428,7 +447,7 @@ static int copilot_instructions_fields(const struct render_job *job,
 	int rc = rule_globs(d, &globs);
 
 	if (!rc)
-		rc = fm_writer_str(w, "applyTo", globs.len ? globs.data : "**");
+		rc = put_str(w, "applyTo", globs.len ? globs.data : "**");
 	if (!rc)
 		rc = add_description(job, d, w);
 	buf_release(&globs);

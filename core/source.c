@@ -117,11 +117,20 @@ static int list_dir(const char *dir, unsigned char type, struct names *out)
 	struct dirent *de;
 	struct stat st;
 	DIR *d;
-	int rc = 0;
+	int fd, rc = 0;
 
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	/* A symlinked folder is never followed: it may lead out of SOURCE. */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP
+			       ? 0
+			       : -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -342,9 +351,22 @@ static int scan_agents(struct scan *s, const char *dir, size_t unit)
 	return scan_md_files(s, ARTIFACT_AGENT, dir, unit);
 }
 
+static int artifact_id_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct artifact *)a)->id,
+		      ((const struct artifact *)b)->id);
+}
+
+/* Commands are found folder by folder; a unit's ids end up sorted. */
 static int scan_commands_top(struct scan *s, const char *dir, size_t unit)
 {
-	return scan_commands(s, dir, unit, 0);
+	size_t first = s->src->nartifacts;
+	int rc = scan_commands(s, dir, unit, 0);
+
+	if (!rc && s->src->nartifacts - first > 1)
+		qsort(s->src->artifacts + first, s->src->nartifacts - first,
+		      sizeof(*s->src->artifacts), artifact_id_cmp);
+	return rc;
 }
 
 static scan_kind_fn *const kind_scanners[] = {

@@ -37,4 +37,16 @@ bool str_list_has(const char *const *list, size_t n, const char *s);
  */
 size_t str_split_commas(char *s, char **items, size_t max);
 
+/*
+ * Whether the first `len` bytes of `s` are valid UTF-8 (no overlong forms,
+ * no surrogates, nothing past U+10FFFF).
+ */
+bool str_utf8_valid(const char *s, size_t len);
+
+/*
+ * A copy of the NUL-terminated `s` with every byte that is not part of a
+ * valid UTF-8 sequence replaced by U+FFFD, or NULL on ENOMEM. Caller frees.
+ */
+char *str_utf8_sanitize(const char *s);
+
 #endif
