@@ -148,9 +148,12 @@ wait_until() {
 	return 1
 }
 
-# gone PID: whether process PID no longer exists.
+# gone PID: whether process PID has ended (a zombie that nobody reaped yet
+# counts as ended).
 gone() {
-	! kill -0 "$1" 2>/dev/null
+	local state
+	state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || true
+	[ -z "$state" ] || [ "$state" = Z ]
 }
 
 # nothing_mounted DIR: whether no aiwgfs mount is at or below DIR.
@@ -158,10 +161,20 @@ nothing_mounted() {
 	[ -z "$(mounted_under "$1")" ]
 }
 
-# The aiwgfs block of git's exclude file for a work tree at DIR, if any.
+# exclude_block DIR FILE: the marked aiwgfs block for the work tree at DIR
+# in git's exclude file FILE (empty if there is none).
 exclude_block() {
 	awk -v d="$1" '
-		$0 == "# >>> aiwgfs views of " d " (removed at unmount)" { on = 1 }
+		function names_dir(line) {
+			return line ~ / / && (index(line, " " d " ") || \
+				substr(line, length(line) - length(d)) == " " d)
+		}
+		/^# >>> aiwgfs/ && names_dir($0) { on = 1 }
 		on { print }
-		$0 == "# <<< aiwgfs views of " d { on = 0 }' "$2"
+		/^# <<< aiwgfs/ && names_dir($0) { on = 0 }' "$2"
+}
+
+# serving [VIEW]: whether a daemon answers on $REPO's VIEW (default .claude).
+serving() {
+	[ -n "$(daemon_pid "$@")" ]
 }
