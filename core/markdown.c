@@ -15,9 +15,11 @@
 
 struct para {
 	struct buf text;
-	unsigned nest; /* open lists, block quotes and tables */
-	bool inside;   /* in a top-level paragraph */
-	bool done;     /* `text` holds the first paragraph with text */
+	unsigned nest;	    /* open lists, block quotes and tables */
+	bool inside;	    /* in a top-level paragraph */
+	bool done;	    /* `text` holds the first paragraph with text */
+	bool in_heading;    /* in the first top-level heading */
+	struct buf heading; /* its text, the fallback */
 	int err;
 };
 
@@ -58,6 +60,8 @@ static int para_enter(MD_BLOCKTYPE type, void *detail, void *data)
 		p->nest++;
 	else if (type == MD_BLOCK_P && !p->nest)
 		p->inside = true;
+	else if (type == MD_BLOCK_H && !p->nest && !p->heading.len)
+		p->in_heading = true;
 	return 0;
 }
 
@@ -70,6 +74,8 @@ static int para_leave(MD_BLOCKTYPE type, void *detail, void *data)
 		p->nest--;
 		return 0;
 	}
+	if (type == MD_BLOCK_H)
+		p->in_heading = false;
 	if (type != MD_BLOCK_P || !p->inside)
 		return 0;
 	p->inside = false;
@@ -166,24 +172,27 @@ static int add_entity(struct buf *b, const char *s, size_t n)
 static int para_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *data)
 {
 	struct para *p = data;
+	struct buf *b = &p->text;
 
-	if (!p->inside)
+	if (p->in_heading && (type == MD_TEXT_NORMAL || type == MD_TEXT_CODE))
+		b = &p->heading;
+	else if (!p->inside)
 		return 0;
 	switch (type) {
 	case MD_TEXT_NORMAL:
 	case MD_TEXT_CODE:
 	case MD_TEXT_LATEXMATH:
-		p->err = buf_add(&p->text, s, n);
+		p->err = buf_add(b, s, n);
 		break;
 	case MD_TEXT_BR:
 	case MD_TEXT_SOFTBR:
-		p->err = buf_addch(&p->text, ' ');
+		p->err = buf_addch(b, ' ');
 		break;
 	case MD_TEXT_NULLCHAR:
-		p->err = buf_adds(&p->text, REPLACEMENT_CHAR);
+		p->err = buf_adds(b, REPLACEMENT_CHAR);
 		break;
 	case MD_TEXT_ENTITY:
-		p->err = add_entity(&p->text, s, n);
+		p->err = add_entity(b, s, n);
 		break;
 	case MD_TEXT_HTML:
 		break;
@@ -201,7 +210,7 @@ int md_first_paragraph(const char *body, size_t len, struct buf *out)
 		.leave_span = para_span,
 		.text = para_text,
 	};
-	struct para p = { .text = BUF_INIT };
+	struct para p = { .text = BUF_INIT, .heading = BUF_INIT };
 	struct buf clean = BUF_INIT;
 	int rc;
 
@@ -209,6 +218,13 @@ int md_first_paragraph(const char *body, size_t len, struct buf *out)
 	if (len > UINT_MAX)
 		len = UINT_MAX;
 	rc = md_parse(body, (MD_SIZE)len, &parser, &p);
+	if (!p.err && !p.done && has_text(&p.heading)) {
+		/* No paragraph: the first heading says what it is about. */
+		buf_release(&p.text);
+		p.text = p.heading;
+		buf_init(&p.heading);
+		p.done = true;
+	}
 	if (p.err || !p.done) {
 		/* otherwise md4c itself failed, which it does only for memory
 		 */
@@ -221,6 +237,7 @@ int md_first_paragraph(const char *body, size_t len, struct buf *out)
 out:
 	buf_release(&clean);
 	buf_release(&p.text);
+	buf_release(&p.heading);
 	return rc;
 }
 

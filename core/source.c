@@ -506,11 +506,21 @@ static int find_units(struct source *src, const struct source_filter *f,
 		free(ad);
 	}
 	if (src->aiwg) {
+		/* Naming either kind of unit narrows to the units named. */
+		static const char *const none[] = { NULL };
+		bool narrow = f->frameworks || f->addons;
+		const char *const *fw = f->frameworks ? f->frameworks
+					: narrow      ? none
+						      : NULL;
+		const char *const *ad = f->addons ? f->addons
+					: narrow  ? none
+						  : NULL;
+
 		rc = add_units_of(src, &cap, base, "frameworks", UNIT_FRAMEWORK,
-				  f->frameworks, f->nframeworks, err);
+				  fw, f->nframeworks, err);
 		if (!rc)
 			rc = add_units_of(src, &cap, base, "addons", UNIT_ADDON,
-					  f->addons, f->naddons, err);
+					  ad, f->naddons, err);
 		free(base);
 		return rc;
 	}

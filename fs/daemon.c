@@ -237,8 +237,7 @@ static void teardown(struct daemon *d)
 		}
 		if (fs->root_fd >= 0)
 			close(fs->root_fd);
-		if (fs->placeholder)
-			mounts_remove_placeholder(fs->mountpoint);
+		mounts_remove_placeholder(fs->mountpoint);
 		inode_table_free(fs->inodes);
 		free(fs->mountpoint);
 		free(fs->fsname);
@@ -304,6 +303,7 @@ static void report(struct daemon *d, int code, const struct buf *text)
 
 	if (d->report_fd < 0) {
 		fputs(text->data, code ? stderr : stdout);
+		fflush(NULL);
 		return;
 	}
 	n = write(d->report_fd, &c, 1);

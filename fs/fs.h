@@ -99,8 +99,16 @@ int mounts_detach(const char *mountpoint);
 int mounts_make_placeholder(const char *path);
 
 /*
- * Remove `path` if it is a marked placeholder and still empty; anything
- * else is left alone. Returns whether it was removed.
+ * Mark the folder `name` below `dirfd`, just created by aiwgfs because a
+ * tool wrote into a synthesized folder, so that it goes at unmount if it is
+ * empty then.
+ */
+void mounts_mark_placeholder(int dirfd, const char *name);
+
+/*
+ * Remove the marked placeholders at and below the view folder `path` that
+ * are empty once their own marked subfolders are gone; anything else is
+ * left alone. Returns whether `path` itself was removed.
  */
 bool mounts_remove_placeholder(const char *path);
 

@@ -2,6 +2,7 @@
  * mounts.c - finding, detaching and cleaning up after aiwgfs mounts, and
  * the block aiwgfs keeps in git's exclude file while mounted.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -177,15 +178,64 @@ int mounts_make_placeholder(const char *path)
 	return 0;
 }
 
-bool mounts_remove_placeholder(const char *path)
+void mounts_mark_placeholder(int dirfd, const char *name)
+{
+	char path[64];
+	int fd = openat(dirfd, name,
+			O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	setxattr(path, MOUNTS_PLACEHOLDER_XATTR, "1", 1, 0);
+	close(fd);
+}
+
+static bool is_marked(const char *path)
 {
 	char mark[8];
-	struct stat st;
 
-	if (lstat(path, &st) || !S_ISDIR(st.st_mode) ||
-	    lgetxattr(path, MOUNTS_PLACEHOLDER_XATTR, mark, sizeof(mark)) < 0)
+	return lgetxattr(path, MOUNTS_PLACEHOLDER_XATTR, mark, sizeof(mark)) >=
+	       0;
+}
+
+/*
+ * Remove the marked folders at and below `path` that are empty once their
+ * own marked subfolders are gone. Unmarked folders are searched but never
+ * removed; symlinks are not followed. Bounded in depth like the scanner.
+ */
+static bool remove_marked(const char *path, int depth)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int fd;
+
+	if (depth > 32 || lstat(path, &st) || !S_ISDIR(st.st_mode))
 		return false;
-	return !rmdir(path);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d && fd >= 0)
+		close(fd);
+	while (d && (de = readdir(d))) {
+		char *child;
+
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
+		    !strcmp(de->d_name, ".."))
+			continue;
+		child = path_join(path, de->d_name);
+		if (child)
+			remove_marked(child, depth + 1);
+		free(child);
+	}
+	if (d)
+		closedir(d);
+	return is_marked(path) && !rmdir(path);
+}
+
+bool mounts_remove_placeholder(const char *path)
+{
+	return remove_marked(path, 0);
 }
 
 /* Read the "gitdir: X" of a .git file, resolved against `repo`. */

@@ -330,7 +330,13 @@ static int make_real(struct ufs *fs, struct inode *in)
 		const char *end = strchrnul(p, '/');
 		char *name = str_ndup(p, (size_t)(end - p));
 
-		if (!name || (mkdirat(dir, name, 0755) && errno != EEXIST)) {
+		if (!name) {
+			errno = ENOMEM;
+			goto out_errno;
+		}
+		if (!mkdirat(dir, name, 0755)) {
+			mounts_mark_placeholder(dir, name);
+		} else if (errno != EEXIST) {
 			free(name);
 			goto out_errno;
 		}
@@ -507,6 +513,9 @@ static void ufs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fuse_reply_err(req, vn ? EROFS : ENOENT);
 		return;
 	}
+	/* A folder the view fills would leave its synthesized half behind. */
+	if (S_ISDIR(st.st_mode) && p->vn && vnode_child(p->vn, name))
+		rc = -EROFS;
 	if (names_synth(np, newname))
 		rc = -EROFS;
 	if (!rc)

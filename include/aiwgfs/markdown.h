@@ -14,8 +14,9 @@ struct buf;
  * tables, and paragraphs with no text are passed over; emphasis and link
  * markup and inline HTML are dropped; code spans keep their text; common
  * entities are decoded), with runs of white space collapsed to one space and
- * no leading or trailing space. Nothing is appended when the body has no
- * such paragraph. Returns 0 or -ENOMEM.
+ * no leading or trailing space. A body with no such paragraph gives the
+ * text of its first top-level heading instead, and one with neither gives
+ * nothing. Returns 0 or -ENOMEM.
  */
 int md_first_paragraph(const char *body, size_t len, struct buf *out);
 

@@ -58,7 +58,10 @@ struct shadowed {
 	char *winner; /* the path that wins */
 };
 
-/* What to scan: NULL lists mean every framework / every addon. */
+/*
+ * What to scan: with both lists NULL, every framework and addon; with
+ * either given, only the units the lists name (aliases allowed).
+ */
 struct source_filter {
 	const char *const *frameworks;
 	size_t nframeworks;

@@ -61,11 +61,18 @@ static void test_first_paragraph(void)
 static void test_no_paragraph(void)
 {
 	struct buf out = BUF_INIT;
-	const char *md = "# Only a heading\n\n```\ncode\n```\n- list\n";
+	const char *md = "```\ncode\n```\n- list\n";
 
 	CHECK_STR(para(""), "");
 	CHECK_STR(para(md), "");
 	CHECK_STR(para("> only a quote\n"), "");
+	/* With no paragraph, the first top-level heading stands in. */
+	CHECK_STR(para("# Only a *heading*\n\n```\ncode\n```\n- list\n"),
+		  "Only a heading");
+	CHECK_STR(para("> # quoted\n\n## Second `x`\n\n### Third\n"),
+		  "Second x");
+	CHECK_STR(para("# Title\n\nThe paragraph wins.\n"),
+		  "The paragraph wins.");
 
 	/* md_first_paragraph() appends, and appends nothing here */
 	buf_adds(&out, "kept");

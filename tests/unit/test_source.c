@@ -436,36 +436,32 @@ static void test_filters(void)
 	struct source src;
 	char *err = NULL;
 
-	/* The alias; addons not narrowed. */
+	/* The alias; naming frameworks narrows to them, addons included. */
 	CHECK(scan_with(&src, sdlc, 1, NULL, 0, &err) == 0);
 	CHECK(err == NULL);
-	CHECK(src.nunits == 2);
+	CHECK(src.nunits == 1);
 	check_unit(&src, 0, "sdlc-complete", UNIT_FRAMEWORK,
 		   FW "sdlc-complete");
-	check_unit(&src, 1, "writing-quality", UNIT_ADDON,
-		   AD "writing-quality");
 	CHECK(source_find(&src, ARTIFACT_AGENT, "archive-planner") == NULL);
 	CHECK(source_find(&src, ARTIFACT_SKILL, "exif-audit") == NULL);
+	CHECK(source_find(&src, ARTIFACT_AGENT, "prose-editor") == NULL);
 	a = source_find(&src, ARTIFACT_COMMAND, "status");
 	CHECK(a && path_is(a->path, aiwg_root, SD "commands/status.md"));
 	CHECK(a && a->unit == 0);
-	a = source_find(&src, ARTIFACT_AGENT, "prose-editor");
-	CHECK(a && a->unit == 1);
-	CHECK(src.nshadowed == 1);
-	CHECK(find_shadowed(&src, ARTIFACT_COMMAND, "doc-review") != NULL);
+	CHECK(src.nshadowed == 0);
 	check_order(&src);
 	source_release(&src);
 
 	/* The full name does the same. */
 	CHECK(scan_with(&src, full, 1, NULL, 0, &err) == 0);
-	CHECK(src.nunits == 2);
+	CHECK(src.nunits == 1);
 	check_unit(&src, 0, "sdlc-complete", UNIT_FRAMEWORK,
 		   FW "sdlc-complete");
 	source_release(&src);
 
 	/* The order of the list does not change the unit order. */
 	CHECK(scan_with(&src, both, 2, NULL, 0, &err) == 0);
-	CHECK(src.nunits == 3);
+	CHECK(src.nunits == 2);
 	check_unit(&src, 0, "media-curator", UNIT_FRAMEWORK,
 		   FW "media-curator");
 	check_unit(&src, 1, "sdlc-complete", UNIT_FRAMEWORK,
@@ -474,9 +470,20 @@ static void test_filters(void)
 	CHECK(a && path_is(a->path, aiwg_root, MC "commands/status.md"));
 	source_release(&src);
 
-	/* Addons named, frameworks left alone. */
+	/* Addons named: only they, no framework. */
 	CHECK(scan_with(&src, NULL, 0, wq, 1, &err) == 0);
-	CHECK(src.nunits == 3);
+	CHECK(src.nunits == 1);
+	check_unit(&src, 0, "writing-quality", UNIT_ADDON,
+		   AD "writing-quality");
+	source_release(&src);
+
+	/* Both kinds named. */
+	CHECK(scan_with(&src, sdlc, 1, wq, 1, &err) == 0);
+	CHECK(src.nunits == 2);
+	a = source_find(&src, ARTIFACT_AGENT, "prose-editor");
+	CHECK(a && a->unit == 1);
+	CHECK(src.nshadowed == 1);
+	CHECK(find_shadowed(&src, ARTIFACT_COMMAND, "doc-review") != NULL);
 	source_release(&src);
 
 	/* An empty framework list selects none: doc-review is the addon's. */
