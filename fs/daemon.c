@@ -96,6 +96,7 @@ static int prepare_view(struct daemon *d, struct ufs *fs, const struct view *v,
 	clock_gettime(CLOCK_REALTIME, &fs->time);
 	fs->fsname = mounts_fsname(d->model->src.root);
 	fs->inodes = inode_table_new(fs);
+	ufs_handles_init(fs);
 	return fs->fsname && fs->inodes ? 0 : -ENOMEM;
 }
 
@@ -235,6 +236,7 @@ static void teardown(struct daemon *d)
 			fuse_session_unmount(fs->se);
 			fuse_session_destroy(fs->se);
 		}
+		ufs_handles_free(fs);
 		if (fs->root_fd >= 0)
 			close(fs->root_fd);
 		mounts_remove_placeholder(fs->mountpoint);

@@ -28,6 +28,17 @@ enum {
 
 struct inode;
 struct inode_table;
+struct ufs;
+
+/*
+ * An open file or folder of a view. Every handle is on its view's list
+ * until released, so that a teardown can free what the kernel never
+ * released (a connection ended while a file was open).
+ */
+struct handle {
+	struct handle *prev, *next;
+	void (*free)(struct ufs *fs, struct handle *h);
+};
 
 /*
  * One mounted view. The real folder under the mount point is reached only
@@ -46,6 +57,8 @@ struct ufs {
 	gid_t gid;
 	struct timespec time; /* times of synthesized folders */
 	struct inode_table *inodes;
+	pthread_mutex_t handles_lock;
+	struct handle handles; /* list head of open handles */
 	struct fuse_session *se;
 	pthread_t thread;
 	bool running;
@@ -53,6 +66,10 @@ struct ufs {
 
 /* The low-level operations of a union view (union.c). */
 extern const struct fuse_lowlevel_ops ufs_ops;
+
+/* Set up the handle list of a view, and free what is left on it. */
+void ufs_handles_init(struct ufs *fs);
+void ufs_handles_free(struct ufs *fs);
 
 /* Inode table (inode.c); see there for the rules. */
 struct inode_table *inode_table_new(struct ufs *fs);

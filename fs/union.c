@@ -35,6 +35,7 @@
 
 /* The handle of an open synthesized file: one whole rendered version. */
 struct synth_handle {
+	struct handle h;
 	struct cache_entry *entry;
 };
 
@@ -46,9 +47,57 @@ struct dir_entry {
 };
 
 struct dir_handle {
+	struct handle h;
 	struct dir_entry *v;
 	size_t n;
 };
+
+void ufs_handles_init(struct ufs *fs)
+{
+	pthread_mutex_init(&fs->handles_lock, NULL);
+	fs->handles.prev = fs->handles.next = &fs->handles;
+}
+
+static void handle_link(struct ufs *fs, struct handle *h,
+			void (*free_fn)(struct ufs *fs, struct handle *h))
+{
+	h->free = free_fn;
+	pthread_mutex_lock(&fs->handles_lock);
+	h->next = fs->handles.next;
+	h->prev = &fs->handles;
+	h->next->prev = h;
+	fs->handles.next = h;
+	pthread_mutex_unlock(&fs->handles_lock);
+}
+
+static void handle_unlink(struct ufs *fs, struct handle *h)
+{
+	pthread_mutex_lock(&fs->handles_lock);
+	h->prev->next = h->next;
+	h->next->prev = h->prev;
+	pthread_mutex_unlock(&fs->handles_lock);
+}
+
+void ufs_handles_free(struct ufs *fs)
+{
+	if (!fs->handles.next)
+		return;
+	while (fs->handles.next != &fs->handles) {
+		struct handle *h = fs->handles.next;
+
+		handle_unlink(fs, h);
+		h->free(fs, h);
+	}
+	pthread_mutex_destroy(&fs->handles_lock);
+}
+
+static void synth_handle_free(struct ufs *fs, struct handle *h)
+{
+	struct synth_handle *sh = (struct synth_handle *)h;
+
+	cache_release(fs->cache, sh->entry);
+	free(sh);
+}
 
 static struct ufs *req_fs(fuse_req_t req)
 {
@@ -548,6 +597,7 @@ static void ufs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			fuse_reply_err(req, -rc);
 			return;
 		}
+		handle_link(fs, &h->h, synth_handle_free);
 		fi->fh = (uint64_t)(uintptr_t)h;
 		fi->keep_cache = !memcmp(&in->opened, &h->entry->key,
 					 sizeof(in->opened));
@@ -654,8 +704,8 @@ static void ufs_release(fuse_req_t req, fuse_ino_t ino,
 	if (is_synth_file(in)) {
 		struct synth_handle *h = (void *)(uintptr_t)fi->fh;
 
-		cache_release(fs->cache, h->entry);
-		free(h);
+		handle_unlink(fs, &h->h);
+		synth_handle_free(fs, &h->h);
 	} else {
 		close((int)fi->fh);
 	}
@@ -700,10 +750,17 @@ static int dir_add(struct dir_handle *d, size_t *cap, const char *name,
 
 static void dir_free(struct dir_handle *d)
 {
+	if (!d)
+		return;
 	for (size_t i = 0; i < d->n; i++)
 		free(d->v[i].name);
 	free(d->v);
 	free(d);
+}
+
+static void dir_handle_free(struct ufs *fs, struct handle *h)
+{
+	dir_free((struct dir_handle *)h);
 }
 
 static int read_real_dir(int fd, struct dir_handle *d, size_t *cap)
@@ -780,6 +837,7 @@ static void ufs_opendir(fuse_req_t req, fuse_ino_t ino,
 		fuse_reply_err(req, -rc);
 		return;
 	}
+	handle_link(fs, &d->h, dir_handle_free);
 	fi->fh = (uint64_t)(uintptr_t)d;
 	fuse_reply_open(req, fi);
 }
@@ -812,7 +870,10 @@ static void ufs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void ufs_releasedir(fuse_req_t req, fuse_ino_t ino,
 			   struct fuse_file_info *fi)
 {
-	dir_free((void *)(uintptr_t)fi->fh);
+	struct dir_handle *d = (void *)(uintptr_t)fi->fh;
+
+	handle_unlink(req_fs(req), &d->h);
+	dir_free(d);
 	fuse_reply_err(req, 0);
 }
 
