@@ -731,6 +731,15 @@ static int fm_fallback(struct frontmatter *fm, const char *raw,
 	return lenient_read(fm, raw, fm->raw_len);
 }
 
+size_t fm_body_offset(const char *text, size_t len)
+{
+	struct frontmatter fm;
+
+	memset(&fm, 0, sizeof(fm));
+	fm_locate(&fm, text, len);
+	return fm.body_off;
+}
+
 int fm_parse(struct frontmatter *fm, const char *text, size_t len)
 {
 	struct refusal why = { 0 };
@@ -845,14 +854,16 @@ enum fmw_kind {
 	FMW_STR,
 	FMW_LIST,
 	FMW_BOOL,
+	FMW_MAP,
 };
 
 struct fmw_field {
 	char *key;
 	enum fmw_kind kind;
 	char *value;  /* FMW_STR */
-	char **items; /* FMW_LIST: NULL-terminated */
+	char **items; /* FMW_LIST, FMW_MAP (the keys): NULL-terminated */
 	bool flag;    /* FMW_BOOL */
+	bool *flags;  /* FMW_MAP: one value per key */
 };
 
 struct fm_writer {
@@ -876,6 +887,7 @@ void fm_writer_free(struct fm_writer *w)
 		free(w->fields[i].key);
 		free(w->fields[i].value);
 		fm_list_free(w->fields[i].items);
+		free(w->fields[i].flags);
 	}
 	free(w->fields);
 	free(w);
@@ -926,28 +938,57 @@ int fm_writer_str(struct fm_writer *w, const char *key, const char *value)
 	return 0;
 }
 
-int fm_writer_list(struct fm_writer *w, const char *key,
-		   const char *const *items, size_t nitems)
+/* The n strings of `items` as a NULL-terminated copy in *out. */
+static int fmw_copy_items(const char *const *items, size_t nitems, char ***out)
 {
-	struct fmw_field *f = fmw_add(w, key, FMW_LIST);
 	struct strvec sv = { 0 };
 	size_t i;
 	int rc = 0;
 
-	if (!f)
-		return -ENOMEM;
 	for (i = 0; i < nitems && !rc; i++)
 		rc = strvec_push(&sv, items[i] ? items[i] : "",
 				 items[i] ? strlen(items[i]) : 0);
 	if (!rc) {
-		f->items = strvec_take(&sv);
-		rc = f->items ? 0 : -ENOMEM;
+		*out = strvec_take(&sv);
+		rc = *out ? 0 : -ENOMEM;
 	}
-	if (rc) {
+	if (rc)
 		strvec_free(&sv);
-		fmw_drop_last(w);
-	}
 	return rc;
+}
+
+int fm_writer_list(struct fm_writer *w, const char *key,
+		   const char *const *items, size_t nitems)
+{
+	struct fmw_field *f = fmw_add(w, key, FMW_LIST);
+	int rc;
+
+	if (!f)
+		return -ENOMEM;
+	rc = fmw_copy_items(items, nitems, &f->items);
+	if (rc)
+		fmw_drop_last(w);
+	return rc;
+}
+
+int fm_writer_map_bool(struct fm_writer *w, const char *key,
+		       const char *const *keys, const bool *values, size_t n)
+{
+	struct fmw_field *f = fmw_add(w, key, FMW_MAP);
+	int rc;
+
+	if (!f)
+		return -ENOMEM;
+	f->flags = malloc(n ? n * sizeof(*f->flags) : 1);
+	rc = f->flags ? fmw_copy_items(keys, n, &f->items) : -ENOMEM;
+	if (rc) {
+		free(f->flags);
+		fmw_drop_last(w);
+		return rc;
+	}
+	if (n)
+		memcpy(f->flags, values, n * sizeof(*f->flags));
+	return 0;
 }
 
 int fm_writer_bool(struct fm_writer *w, const char *key, bool value)
@@ -1021,7 +1062,7 @@ static bool fmw_field_ok(const struct fmw_field *f)
 		return false;
 	if (f->kind == FMW_STR)
 		return fmw_text_ok(f->value);
-	for (p = f->items; f->kind == FMW_LIST && *p; p++) {
+	for (p = f->items; p && *p; p++) {
 		if (!fmw_text_ok(*p))
 			return false;
 	}
@@ -1119,6 +1160,30 @@ static int fmw_list(yaml_emitter_t *em, char **items)
 	return rc;
 }
 
+static int fmw_bool(yaml_emitter_t *em, bool value)
+{
+	return fmw_scalar(em, value ? "true" : "false",
+			  YAML_PLAIN_SCALAR_STYLE);
+}
+
+static int fmw_map(yaml_emitter_t *em, char **keys, const bool *values)
+{
+	yaml_event_t ev;
+	int rc;
+
+	rc = fmw_event(em, &ev,
+		       yaml_mapping_start_event_initialize(
+			       &ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE));
+	for (size_t i = 0; !rc && keys[i]; i++) {
+		rc = fmw_scalar(em, keys[i], fmw_style(keys[i]));
+		if (!rc)
+			rc = fmw_bool(em, values[i]);
+	}
+	if (!rc)
+		rc = fmw_event(em, &ev, yaml_mapping_end_event_initialize(&ev));
+	return rc;
+}
+
 static int fmw_field(yaml_emitter_t *em, const struct fmw_field *f)
 {
 	int rc = fmw_scalar(em, f->key, fmw_style(f->key));
@@ -1129,10 +1194,11 @@ static int fmw_field(yaml_emitter_t *em, const struct fmw_field *f)
 	case FMW_STR:
 		return fmw_scalar(em, f->value, fmw_style(f->value));
 	case FMW_BOOL:
-		return fmw_scalar(em, f->flag ? "true" : "false",
-				  YAML_PLAIN_SCALAR_STYLE);
+		return fmw_bool(em, f->flag);
 	case FMW_LIST:
 		return fmw_list(em, f->items);
+	case FMW_MAP:
+		return fmw_map(em, f->items, f->flags);
 	}
 	return -EIO;
 }

@@ -11,14 +11,16 @@
 #include "aiwgfs/frontmatter.h"
 #include "aiwgfs/log.h"
 #include "aiwgfs/markdown.h"
+#include "aiwgfs/refs.h"
 #include "aiwgfs/render.h"
 #include "aiwgfs/util.h"
+#include "render_impl.h"
 
-/* Index pages stay under this size: Codex stops reading at 32 KiB. */
+/* Index pages stay under this size unless the platform says otherwise:
+ * Codex stops reading at 32 KiB. */
 #define INDEX_LIMIT (32u * 1024)
 /* Descriptions in index lines are cut to this many bytes. */
 #define INDEX_DESCRIPTION_LIMIT 160
-#define SKILL_NAME_MAX		64
 
 static int inputs_alloc(struct render_job *job, size_t n)
 {
@@ -79,16 +81,7 @@ static int inputs_all(struct render_job *job)
 	return rc;
 }
 
-/* A parsed input: frontmatter plus where the body starts. */
-struct doc {
-	struct frontmatter fm;
-	const char *text;
-	size_t len;
-	const char *body;
-	size_t body_len;
-};
-
-static int doc_parse(struct doc *d, const struct buf *b)
+int render_doc_parse(struct doc *d, const struct buf *b)
 {
 	int rc = fm_parse(&d->fm, b->data, b->len);
 
@@ -127,7 +120,7 @@ int render_description(const char *text, size_t len, size_t limit,
 }
 
 /* The description of a parsed doc, or a fallback naming the artifact. */
-static int doc_description(const struct doc *d, const struct artifact *a,
+int render_doc_description(const struct doc *d, const struct artifact *a,
 			   size_t limit, struct buf *out)
 {
 	int rc = render_description(d->text, d->len, limit, out);
@@ -145,7 +138,7 @@ static int doc_description(const struct doc *d, const struct artifact *a,
  * Add `key: value` to `w`, with bytes that are not UTF-8 shown as U+FFFD:
  * YAML must be UTF-8, and a bad byte in a source must not hide the file.
  */
-static int put_str(struct fm_writer *w, const char *key, const char *value)
+int render_put_str(struct fm_writer *w, const char *key, const char *value)
 {
 	char *clean;
 	int rc;
@@ -160,7 +153,7 @@ static int put_str(struct fm_writer *w, const char *key, const char *value)
 	return rc;
 }
 
-static int render_identity(const struct render_job *job, struct buf *out)
+int render_identity(const struct render_job *job, struct buf *out)
 {
 	const struct buf *in = &job->inputs[0].data;
 
@@ -171,10 +164,11 @@ static int render_identity(const struct render_job *job, struct buf *out)
  * A valid Agent Skills name from a folder name: lower case, runs of other
  * characters to one "-", no "-" at either end, at most 64 bytes.
  */
-static void skill_name(const char *id, char *out, size_t size)
+void render_skill_name(const char *id, char *out, size_t size)
 {
-	size_t n = 0,
-	       max = size - 1 < SKILL_NAME_MAX ? size - 1 : SKILL_NAME_MAX;
+	size_t n = 0, max = size - 1 < RENDER_SKILL_NAME_MAX
+				    ? size - 1
+				    : RENDER_SKILL_NAME_MAX;
 	bool dash = false;
 
 	for (const char *p = id; *p && n < max; p++) {
@@ -244,19 +238,19 @@ static int render_skill_md(const struct render_job *job, struct buf *out)
 {
 	const struct buf *in = &job->inputs[0].data;
 	const struct artifact *a = job->node->artifact;
-	size_t limit = job->node->platform->description_limit;
+	size_t limit = RENDER_SKILL_DESCRIPTION_MAX;
 	struct fm_writer *w = NULL;
 	struct buf desc = BUF_INIT;
-	char name[SKILL_NAME_MAX + 1];
+	char name[RENDER_SKILL_NAME_MAX + 1];
 	const char *raw, *end, *p, *have_name, *have_desc;
 	bool name_ok = false, desc_ok = false;
 	struct doc d;
 	int rc;
 
-	rc = doc_parse(&d, in);
+	rc = render_doc_parse(&d, in);
 	if (rc)
 		return rc;
-	skill_name(a->id, name, sizeof(name));
+	render_skill_name(a->id, name, sizeof(name));
 	raw = in->data + d.fm.raw_off;
 	end = raw + d.fm.raw_len;
 	have_name = fm_get_str(&d.fm, "name");
@@ -277,14 +271,14 @@ static int render_skill_md(const struct render_job *job, struct buf *out)
 		rc = buf_add(out, in->data, in->len);
 		goto out;
 	}
-	rc = doc_description(&d, a, limit, &desc);
+	rc = render_doc_description(&d, a, limit, &desc);
 	w = fm_writer_new();
 	if (!rc && !w)
 		rc = -ENOMEM;
 	if (!rc)
-		rc = put_str(w, "name", name);
+		rc = render_put_str(w, "name", name);
 	if (!rc)
-		rc = put_str(w, "description", desc.data);
+		rc = render_put_str(w, "description", desc.data);
 	if (!rc)
 		rc = fm_writer_emit(w, out);
 	if (rc)
@@ -312,7 +306,7 @@ out:
 	return rc;
 }
 
-static int render_skill(const struct render_job *job, struct buf *out)
+int render_skill(const struct render_job *job, struct buf *out)
 {
 	if (!strcmp(job->node->sub, "SKILL.md"))
 		return render_skill_md(job, out);
@@ -320,7 +314,7 @@ static int render_skill(const struct render_job *job, struct buf *out)
 }
 
 /* Frontmatter from `w`, then the body of `d`. */
-static int emit_with_body(struct fm_writer *w, const struct doc *d,
+int render_emit_with_body(struct fm_writer *w, const struct doc *d,
 			  struct buf *out)
 {
 	int rc = fm_writer_emit(w, out);
@@ -331,7 +325,7 @@ static int emit_with_body(struct fm_writer *w, const struct doc *d,
 }
 
 /* Map a list of source tools through a platform's table, no duplicates. */
-static int map_tools(const struct platform *p, char **tools, size_t n,
+int render_map_tools(const struct platform *p, char **tools, size_t n,
 		     const char ***out, size_t *nout)
 {
 	const char **mapped = calloc(n ? n : 1, sizeof(*mapped));
@@ -340,8 +334,17 @@ static int map_tools(const struct platform *p, char **tools, size_t n,
 	if (!mapped)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		const char *t = registry_map(p->tools, p->ntools, tools[i]);
+		/* "Bash(git log:*)" is Bash narrowed; platforms know Bash. */
+		size_t len = strcspn(tools[i], "(");
+		char *name = str_ndup(tools[i], len);
+		const char *t;
 
+		if (!name) {
+			free(mapped);
+			return -ENOMEM;
+		}
+		t = registry_map(p->tools, p->ntools, name);
+		free(name);
 		if (t && !str_list_has(mapped, k, t))
 			mapped[k++] = t;
 	}
@@ -350,124 +353,38 @@ static int map_tools(const struct platform *p, char **tools, size_t n,
 	return 0;
 }
 
-typedef int fields_fn(const struct render_job *job, const struct doc *d,
-		      struct fm_writer *w);
-
 /* The shared frame of renderers that write new frontmatter, then the body. */
-static int render_fields(const struct render_job *job, struct buf *out,
-			 fields_fn *fields)
+int render_with_fields(const struct render_job *job, struct buf *out,
+		       fields_fn *fields)
 {
 	struct fm_writer *w;
 	struct doc d;
 	int rc;
 
-	rc = doc_parse(&d, &job->inputs[0].data);
+	rc = render_doc_parse(&d, &job->inputs[0].data);
 	if (rc)
 		return rc;
 	w = fm_writer_new();
 	rc = w ? fields(job, &d, w) : -ENOMEM;
 	if (!rc)
-		rc = emit_with_body(w, &d, out);
+		rc = render_emit_with_body(w, &d, out);
 	fm_writer_free(w);
 	fm_release(&d.fm);
 	return rc;
 }
 
-static int add_description(const struct render_job *job, const struct doc *d,
+int render_add_description(const struct render_job *job, const struct doc *d,
 			   struct fm_writer *w)
 {
 	struct buf desc = BUF_INIT;
-	int rc = doc_description(d, job->node->artifact,
-				 job->node->platform->description_limit, &desc);
+	int rc = render_doc_description(d, job->node->artifact,
+					job->node->platform->limits.description,
+					&desc);
 
 	if (!rc)
-		rc = put_str(w, "description", desc.data);
+		rc = render_put_str(w, "description", desc.data);
 	buf_release(&desc);
 	return rc;
-}
-
-static int copilot_agent_fields(const struct render_job *job,
-				const struct doc *d, struct fm_writer *w)
-{
-	const char **mapped = NULL;
-	char **tools = NULL;
-	size_t nmapped = 0;
-	int n, rc;
-
-	rc = put_str(w, "name", job->node->artifact->id);
-	if (!rc)
-		rc = add_description(job, d, w);
-	if (rc)
-		return rc;
-	n = fm_get_list(&d->fm, "tools", &tools);
-	if (n < 0)
-		return n;
-	if (n > 0)
-		rc = map_tools(job->node->platform, tools, (size_t)n, &mapped,
-			       &nmapped);
-	if (!rc && nmapped)
-		rc = fm_writer_list(w, "tools", mapped, nmapped);
-	free(mapped);
-	fm_list_free(tools);
-	return rc;
-}
-
-static int copilot_prompt_fields(const struct render_job *job,
-				 const struct doc *d, struct fm_writer *w)
-{
-	const char *hint = fm_get_str(&d->fm, "argument-hint");
-	int rc = add_description(job, d, w);
-
-	if (!rc && hint && *hint)
-		rc = put_str(w, "argument-hint", hint);
-	if (!rc)
-		rc = put_str(w, "agent", "agent");
-	return rc;
-}
-
-/* A rule's `paths` globs joined with commas, or NULL when it has none. */
-static int rule_globs(const struct doc *d, struct buf *out)
-{
-	char **paths = NULL;
-	int n = fm_get_list(&d->fm, "paths", &paths);
-
-	for (int i = 0; i < n; i++)
-		if (buf_addf(out, "%s%s", i ? "," : "", paths[i])) {
-			n = -ENOMEM;
-			break;
-		}
-	fm_list_free(paths);
-	return n < 0 ? n : 0;
-}
-
-static int copilot_instructions_fields(const struct render_job *job,
-				       const struct doc *d, struct fm_writer *w)
-{
-	struct buf globs = BUF_INIT;
-	int rc = rule_globs(d, &globs);
-
-	if (!rc)
-		rc = put_str(w, "applyTo", globs.len ? globs.data : "**");
-	if (!rc)
-		rc = add_description(job, d, w);
-	buf_release(&globs);
-	return rc;
-}
-
-static int render_copilot_agent(const struct render_job *job, struct buf *out)
-{
-	return render_fields(job, out, copilot_agent_fields);
-}
-
-static int render_copilot_prompt(const struct render_job *job, struct buf *out)
-{
-	return render_fields(job, out, copilot_prompt_fields);
-}
-
-static int render_copilot_instructions(const struct render_job *job,
-				       struct buf *out)
-{
-	return render_fields(job, out, copilot_instructions_fields);
 }
 
 /* One "- `id` — description — `path`" line, or nothing if not shown. */
@@ -479,9 +396,14 @@ static int index_line(const struct render_job *job,
 	char *dest;
 	int rc;
 
+	/* What the platform shows no file for is pointed at in SOURCE. */
 	dest = render_dest_path(job->node->platform, a);
 	if (!dest)
-		return 0;
+		dest = a->kind == ARTIFACT_SKILL
+			       ? path_join(a->path, "SKILL.md")
+			       : strdup(a->path);
+	if (!dest)
+		return -ENOMEM;
 	rc = render_description(in->data.data, in->data.len,
 				INDEX_DESCRIPTION_LIMIT, &desc);
 	if (!rc)
@@ -519,8 +441,11 @@ static int index_section(const struct render_job *job, enum artifact_kind kind,
  * INDEX_LIMIT, the rest of the rules by path, then one line per agent,
  * skill and command. Deterministic: no times, no machine state.
  */
-static int render_index(const struct render_job *job, struct buf *out)
+int render_index(const struct render_job *job, struct buf *out)
 {
+	size_t limit = job->node->platform->limits.index
+			       ? job->node->platform->limits.index
+			       : INDEX_LIMIT;
 	struct buf lists = BUF_INIT, rest = BUF_INIT, inl = BUF_INIT;
 	int rc;
 
@@ -541,12 +466,12 @@ static int render_index(const struct render_job *job, struct buf *out)
 
 		if (in->error || in->artifact->kind != ARTIFACT_RULE)
 			continue;
-		rc = doc_parse(&d, &in->data);
+		rc = render_doc_parse(&d, &in->data);
 		if (rc)
 			break;
 		need = out->len + inl.len + d.body_len + 64 + rest.len +
 		       lists.len;
-		if (need < INDEX_LIMIT && !rest.len)
+		if (need < limit && !rest.len)
 			rc = buf_addf(&inl, "\n### %s\n\n%.*s",
 				      in->artifact->id, (int)d.body_len,
 				      d.body);
@@ -566,14 +491,35 @@ static int render_index(const struct render_job *job, struct buf *out)
 	return rc ? -ENOMEM : 0;
 }
 
+#define ONE(name, platform, fn)                                                \
+	{                                                                      \
+		name, platform, false, NULL, inputs_artifact, fn               \
+	}
+
 static const struct renderer renderers[] = {
-	{ "identity", false, inputs_artifact, render_identity },
-	{ "skill", true, inputs_artifact, render_skill },
-	{ "copilot-agent", true, inputs_artifact, render_copilot_agent },
-	{ "copilot-prompt", true, inputs_artifact, render_copilot_prompt },
-	{ "copilot-instructions", true, inputs_artifact,
-	  render_copilot_instructions },
-	{ "index", true, inputs_all, render_index },
+	ONE("identity", false, render_identity),
+	ONE("body", false, render_body),
+	{ "skill", false, true, NULL, inputs_artifact, render_skill },
+	{ "command-skill", false, true, NULL, inputs_artifact,
+	  render_command_skill },
+	{ "index", true, false, NULL, inputs_all, render_index },
+	ONE("cursor-agent", true, render_cursor_agent),
+	ONE("cursor-rule", false, render_cursor_rule),
+	ONE("copilot-agent", true, render_copilot_agent),
+	ONE("copilot-prompt", true, render_copilot_prompt),
+	ONE("copilot-instructions", true, render_copilot_instructions),
+	ONE("codex-agent", true, render_codex_agent),
+	{ "windsurf-rule", true, false, render_windsurf_rule_parts,
+	  inputs_artifact, render_windsurf_rule },
+	ONE("windsurf-workflow", true, render_windsurf_workflow),
+	ONE("opencode-agent", true, render_opencode_agent),
+	ONE("opencode-command", true, render_opencode_command),
+	ONE("factory-droid", true, render_factory_droid),
+	ONE("factory-command", true, render_factory_command),
+	ONE("gemini-command", true, render_gemini_command),
+	ONE("kiro-agent", true, render_kiro_agent),
+	ONE("kiro-steering", true, render_kiro_steering),
+	ONE("cline-rule", true, render_cline_rule),
 };
 
 const struct renderer *renderer_find(const char *name)
@@ -586,32 +532,31 @@ const struct renderer *renderer_find(const char *name)
 
 char *render_dest_path(const struct platform *p, const struct artifact *a)
 {
-	char name[SKILL_NAME_MAX + 1];
-	const char *id = a->id;
+	char name[RENDER_SKILL_NAME_MAX + 1];
+	const struct platform_rule *r = NULL;
+	const struct renderer *rd;
 	struct buf b = BUF_INIT;
+	const char *t, *brace, *id = a->id;
 
-	if (a->kind == ARTIFACT_SKILL) {
-		skill_name(a->id, name, sizeof(name));
+	for (size_t i = 0; i < p->nrules && !r; i++)
+		if (p->rules[i].kind == a->kind)
+			r = &p->rules[i];
+	rd = r ? renderer_find(r->renderer) : NULL;
+	if (!rd)
+		return NULL;
+	if (rd->folder) {
+		render_skill_name(a->id, name, sizeof(name));
 		id = name;
 	}
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct platform_rule *r = &p->rules[i];
-		const char *t = r->dest, *brace;
-
-		if (r->kind != a->kind)
-			continue;
-		buf_addf(&b, "%s/", r->view);
-		while ((brace = strstr(t, "{id}"))) {
-			buf_add(&b, t, (size_t)(brace - t));
-			buf_adds(&b, id);
-			t = brace + 4;
-		}
-		buf_adds(&b, t);
-		if (a->kind == ARTIFACT_SKILL)
-			buf_adds(&b, "/SKILL.md");
-		return buf_detach(&b, NULL);
+	buf_addf(&b, "%s/", r->view);
+	for (t = r->dest; (brace = strstr(t, "{id}")); t = brace + 4) {
+		buf_add(&b, t, (size_t)(brace - t));
+		buf_adds(&b, id);
 	}
-	return NULL;
+	buf_adds(&b, t);
+	if (rd->folder)
+		buf_adds(&b, "/SKILL.md");
+	return buf_detach(&b, NULL);
 }
 
 static void key_add_str(XXH3_state_t *st, const char *s)
@@ -633,6 +578,7 @@ static void render_key(const struct render_job *job, struct cache_key *key)
 	XXH3_128bits_update(&st, &job->model->opts.rewrite_refs, 1);
 	key_add_str(&st, n->artifact ? n->artifact->id : "");
 	key_add_str(&st, n->sub);
+	XXH3_128bits_update(&st, &n->part, sizeof(n->part));
 	if (!n->artifact)
 		key_add_str(&st, job->model->src.root);
 	for (size_t i = 0; i < job->ninputs; i++) {
@@ -647,6 +593,61 @@ static void render_key(const struct render_job *job, struct cache_key *key)
 	key->hi = h.high64;
 }
 
+/* Where the platform of a job shows another artifact, for references. */
+static char *ref_artifact_path(void *arg, enum artifact_kind kind,
+			       const char *id, const char *rest)
+{
+	const struct render_job *job = arg;
+	const struct artifact *a = source_find(&job->model->src, kind, id);
+	char *dest, *slash;
+
+	if (!a || !job->node->platform)
+		return NULL;
+	dest = render_dest_path(job->node->platform, a);
+	if (!dest || kind != ARTIFACT_SKILL ||
+	    !str_ends_with(dest, "/SKILL.md"))
+		return dest;
+	/* A skill: its folder, or a file inside it. */
+	slash = strrchr(dest, '/');
+	*slash = '\0';
+	if (*rest) {
+		char *full = path_join(dest, rest);
+
+		free(dest);
+		return full;
+	}
+	return dest;
+}
+
+/*
+ * Rewrite the references of a Markdown input for the view being rendered.
+ * Done before the key is computed, so the key covers what rewriting
+ * depends on besides the bytes: which targets exist, and the platform.
+ */
+static int rewrite_input(const struct render_job *job, struct render_input *in)
+{
+	struct refs_ctx ctx = {
+		.source_root = job->model->src.root,
+		.artifact_path = ref_artifact_path,
+		.arg = (void *)job,
+	};
+	struct buf out = BUF_INIT;
+	int rc;
+
+	if (!str_ends_with(in->path, ".md"))
+		return 0;
+	rc = refs_rewrite(in->data.data, in->data.len,
+			  fm_body_offset(in->data.data, in->data.len), &ctx,
+			  &out);
+	if (rc) {
+		buf_release(&out);
+		return rc;
+	}
+	buf_release(&in->data);
+	in->data = out;
+	return 0;
+}
+
 /* Read every input; one that fails is fatal unless the renderer lists. */
 static int read_inputs(struct render_job *job)
 {
@@ -657,6 +658,9 @@ static int read_inputs(struct render_job *job)
 
 		in->error = buf_read_file(&in->data, AT_FDCWD, in->path,
 					  RENDER_MAX_INPUT);
+		if (!in->error && job->model->opts.rewrite_refs &&
+		    rewrite_input(job, in))
+			return -ENOMEM;
 		if (!in->error || many)
 			continue;
 		log_limited(in->path, LOG_LEVEL_WARNING,
@@ -665,6 +669,19 @@ static int read_inputs(struct render_job *job)
 		return in->error == -ENOENT ? -ENOENT : -EIO;
 	}
 	return 0;
+}
+
+int render_count_parts(const struct model *m, const struct vnode *node)
+{
+	struct render_job job = { .model = m, .node = node };
+	int n = 1;
+
+	if (!node->renderer || !node->renderer->parts)
+		return 1;
+	if (!node->renderer->inputs(&job) && !read_inputs(&job))
+		n = node->renderer->parts(&job);
+	inputs_free(&job);
+	return n < 1 ? 1 : n;
 }
 
 int render_node(const struct model *m, const struct vnode *node,

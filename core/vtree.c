@@ -3,6 +3,7 @@
  * table and the scanned source.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,23 @@
 #include "aiwgfs/vtree.h"
 
 #define VNODE_INO_BIT (1ULL << 63)
+
+static void set_err(char **err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_err(char **err, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	free(*err);
+	*err = buf_detach(&b, NULL);
+}
 
 static uint64_t node_ino(const char *view, const char *path)
 {
@@ -144,10 +162,17 @@ static struct vnode *view_add_file(struct view *v, const char *path, int *rc)
 }
 
 static struct view *model_add_view(struct model *m, const char *path,
-				   size_t *cap)
+				   bool is_file, size_t *cap, char **err)
 {
 	struct view *v = model_view(m, path);
 
+	if (v && v->is_file != is_file) {
+		set_err(err,
+			"'%s' is used both as a folder view and as a file "
+			"view; fix the platform table",
+			path);
+		return NULL;
+	}
 	if (v)
 		return v;
 	if (array_reserve(&m->views, cap, m->nviews + 1, sizeof(*m->views)))
@@ -157,8 +182,8 @@ static struct view *model_add_view(struct model *m, const char *path,
 	v->path = strdup(path);
 	if (!v->path)
 		return NULL;
-	v->is_file = !strchr(path, '/') && str_ends_with(path, ".md");
-	v->root = vnode_new(v, NULL, "", VNODE_DIR);
+	v->is_file = is_file;
+	v->root = vnode_new(v, NULL, "", is_file ? VNODE_FILE : VNODE_DIR);
 	if (!v->root) {
 		free(v->path);
 		return NULL;
@@ -167,101 +192,183 @@ static struct view *model_add_view(struct model *m, const char *path,
 	return v;
 }
 
-static int add_artifact_files(struct view *v, const struct platform *p,
-			      const struct renderer *r, const char *dest,
-			      const struct artifact *a)
+static void vnode_set(struct vnode *n, const struct platform *p,
+		      const struct renderer *r, const struct artifact *a)
+{
+	n->renderer = r;
+	n->platform = p;
+	n->artifact = a;
+}
+
+/* "name.ext" -> "name-k.ext" (or "name-k" with no extension). */
+static char *part_name(const char *name, unsigned k)
+{
+	const char *dot = strrchr(name, '.');
+	size_t stem = dot && dot != name ? (size_t)(dot - name) : strlen(name);
+	struct buf b = BUF_INIT;
+
+	buf_addf(&b, "%.*s-%u%s", (int)stem, name, k, name + stem);
+	return buf_detach(&b, NULL);
+}
+
+static int vnode_rename(struct view *v, struct vnode *n, char *name)
+{
+	char *path = n->parent && *n->parent->path
+			     ? path_join(n->parent->path, name)
+			     : strdup(name);
+
+	if (!path) {
+		free(name);
+		return -ENOMEM;
+	}
+	free(n->name);
+	free(n->path);
+	n->name = name;
+	n->path = path;
+	n->ino = node_ino(v->path, path);
+	return 0;
+}
+
+/*
+ * Split the file `n` into the parts its renderer asks for: "x.md" becomes
+ * "x-1.md" ... "x-N.md". The count comes from the source as it is now.
+ */
+static int split_parts(struct model *m, struct view *v, struct vnode *n)
+{
+	char *dir = n->parent && *n->parent->path ? n->parent->path : "";
+	int parts = render_count_parts(m, n), rc = 0;
+	char *base;
+
+	if (parts <= 1)
+		return 0;
+	base = strdup(n->name);
+	if (!base)
+		return -ENOMEM;
+	for (int k = 2; !rc && k <= parts; k++) {
+		char *name = part_name(base, (unsigned)k);
+		char *path = name ? path_join(dir, name) : NULL;
+		struct vnode *pn = path ? view_add_file(v, path, &rc) : NULL;
+
+		if (!path)
+			rc = -ENOMEM;
+		if (pn) {
+			vnode_set(pn, n->platform, n->renderer, n->artifact);
+			pn->part = (unsigned)k;
+		}
+		free(name);
+		free(path);
+	}
+	n->part = 1;
+	if (!rc)
+		rc = vnode_rename(v, n, part_name(base, 1));
+	free(base);
+	return rc;
+}
+
+static int add_skill_files(struct view *v, const struct platform *p,
+			   const struct renderer *r, const char *dir,
+			   const struct artifact *a)
 {
 	struct vnode *n;
-	int rc;
+	int rc = 0;
 
-	if (a->kind != ARTIFACT_SKILL) {
-		n = view_add_file(v, dest, &rc);
-		if (n) {
-			n->renderer = r;
-			n->platform = p;
-			n->artifact = a;
-		}
-		return rc;
-	}
-	for (size_t i = 0; i < a->nfiles; i++) {
-		char *path = path_join(dest, a->files[i]);
+	for (size_t i = 0; !rc && i < a->nfiles; i++) {
+		char *path = path_join(dir, a->files[i]);
 		struct stat st;
 
 		if (!path)
 			return -ENOMEM;
 		n = view_add_file(v, path, &rc);
 		free(path);
-		if (rc)
-			return rc;
 		if (!n)
 			continue;
-		n->renderer = r;
-		n->platform = p;
-		n->artifact = a;
+		vnode_set(n, p, r, a);
 		n->sub = a->files[i];
 		path = path_join(a->path, a->files[i]);
 		n->executable =
 			path && !stat(path, &st) && (st.st_mode & S_IXUSR);
 		free(path);
 	}
-	return 0;
+	return rc;
+}
+
+static int add_artifact(struct model *m, struct view *v,
+			const struct platform *p, const struct renderer *r,
+			const struct artifact *a)
+{
+	char *dest = render_dest_path(p, a), *path;
+	struct vnode *n;
+	int rc = 0;
+
+	if (!dest)
+		return -ENOMEM;
+	/* render_dest_path gives "<view>/<path>"; keep the path. */
+	path = dest + strlen(v->path) + 1;
+	if (r->folder && a->kind == ARTIFACT_SKILL) {
+		path[strlen(path) - strlen("/SKILL.md")] = '\0';
+		rc = add_skill_files(v, p, r, path, a);
+	} else {
+		n = view_add_file(v, path, &rc);
+		if (n) {
+			vnode_set(n, p, r, a);
+			if (r->parts)
+				rc = split_parts(m, v, n);
+		}
+	}
+	free(dest);
+	return rc;
 }
 
 static int add_rule(struct model *m, const struct platform *p,
-		    const struct platform_rule *rule, size_t *cap)
+		    const struct platform_rule *rule, size_t *cap, char **err)
 {
 	const struct renderer *r = renderer_find(rule->renderer);
 	struct view *v;
 	int rc = 0;
 
 	if (!r) {
-		log_error("platform '%s' names unknown renderer '%s'", p->name,
-			  rule->renderer);
+		set_err(err, "platform '%s' names unknown renderer '%s'",
+			p->name, rule->renderer);
 		return -EINVAL;
 	}
-	v = model_add_view(m, rule->view, cap);
+	v = model_add_view(m, rule->view, false, cap, err);
 	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; !rc && i < m->src.nartifacts; i++) {
-		const struct artifact *a = &m->src.artifacts[i];
-		char *dest, *slash;
-
-		if (a->kind != rule->kind)
-			continue;
-		dest = render_dest_path(p, a);
-		if (!dest)
-			return -ENOMEM;
-		/* render_dest_path gives "<view>/<path>"; keep the path. */
-		slash = dest + strlen(rule->view);
-		if (a->kind == ARTIFACT_SKILL)
-			slash[strlen(slash) - strlen("/SKILL.md")] = '\0';
-		rc = add_artifact_files(v, p, r, slash + 1, a);
-		free(dest);
-	}
+		return err && *err ? -EINVAL : -ENOMEM;
+	for (size_t i = 0; !rc && i < m->src.nartifacts; i++)
+		if (m->src.artifacts[i].kind == rule->kind)
+			rc = add_artifact(m, v, p, r, &m->src.artifacts[i]);
 	return rc;
 }
 
 static int add_platform_file(struct model *m, const struct platform *p,
-			     const struct platform_file *f, size_t *cap)
+			     const struct platform_file *f, size_t *cap,
+			     char **err)
 {
 	const struct renderer *r = renderer_find(f->renderer);
+	bool is_file = !*f->path;
 	struct view *v;
 	struct vnode *n;
-	int rc;
+	int rc = 0;
 
 	if (!r) {
-		log_error("platform '%s' names unknown renderer '%s'", p->name,
-			  f->renderer);
+		set_err(err, "platform '%s' names unknown renderer '%s'",
+			p->name, f->renderer);
 		return -EINVAL;
 	}
-	v = model_add_view(m, f->view, cap);
+	v = model_add_view(m, f->view, is_file, cap, err);
 	if (!v)
-		return -ENOMEM;
-	n = view_add_file(v, f->path, &rc);
-	if (n) {
-		n->renderer = r;
-		n->platform = p;
+		return err && *err ? -EINVAL : -ENOMEM;
+	if (is_file) {
+		/* One owner: the first platform that names the file. */
+		if (!v->root->renderer) {
+			vnode_set(v->root, p, r, NULL);
+			v->nfiles = 1;
+		}
+		return 0;
 	}
+	n = view_add_file(v, f->path, &rc);
+	if (n)
+		vnode_set(n, p, r, NULL);
 	return rc;
 }
 
@@ -290,50 +397,39 @@ static int select_platforms(struct model *m, const char *const *names,
 	const struct platform *all = registry_platforms(&n);
 	struct buf known = BUF_INIT;
 
-	if (!names) {
-		m->platforms = calloc(n, sizeof(*m->platforms));
-		if (!m->platforms)
-			return -ENOMEM;
-		for (size_t i = 0; i < n; i++)
-			m->platforms[i] = &all[i];
-		m->nplatforms = n;
-		return 0;
-	}
-	while (names[count])
+	while (names && names[count])
 		count++;
-	m->platforms = calloc(count ? count : 1, sizeof(*m->platforms));
+	m->platforms = calloc(names ? count + 1 : n + 1, sizeof(*m->platforms));
 	if (!m->platforms)
 		return -ENOMEM;
+	if (!names) {
+		for (size_t i = 0; i < n; i++)
+			m->platforms[m->nplatforms++] = &all[i];
+		return 0;
+	}
+	/* In the table's order, which decides who owns a shared path. */
+	for (size_t i = 0; i < n; i++)
+		if (str_list_has(names, count, all[i].name))
+			m->platforms[m->nplatforms++] = &all[i];
 	for (size_t i = 0; i < count; i++) {
-		const struct platform *p = registry_find(names[i]);
-
-		if (p) {
-			bool dup = false;
-
-			for (size_t j = 0; j < m->nplatforms; j++)
-				dup |= m->platforms[j] == p;
-			if (!dup)
-				m->platforms[m->nplatforms++] = p;
+		if (registry_find(names[i]))
 			continue;
-		}
 		for (size_t j = 0; j < n; j++)
 			buf_addf(&known, "%s%s", j ? ", " : "", all[j].name);
-		if (err)
-			*err = NULL;
-		{
-			struct buf msg = BUF_INIT;
-
-			buf_addf(&msg, "unknown platform '%s' (known: %s)",
-				 names[i], known.data);
-			if (err)
-				*err = buf_detach(&msg, NULL);
-			buf_release(&msg);
-		}
+		set_err(err, "unknown platform '%s' (known: %s)", names[i],
+			known.data);
 		buf_release(&known);
 		return -EINVAL;
 	}
 	return 0;
 }
+
+static const enum artifact_kind kind_order[] = {
+	ARTIFACT_SKILL,
+	ARTIFACT_AGENT,
+	ARTIFACT_COMMAND,
+	ARTIFACT_RULE,
+};
 
 int model_build(struct model *m, struct source *src,
 		const char *const *platforms, const struct model_options *opts,
@@ -353,10 +449,15 @@ int model_build(struct model *m, struct source *src,
 	for (size_t i = 0; !rc && i < m->nplatforms; i++) {
 		const struct platform *p = m->platforms[i];
 
-		for (size_t j = 0; !rc && j < p->nrules; j++)
-			rc = add_rule(m, p, &p->rules[j], &cap);
+		/* Skills first: a real skill wins over a command shown as
+		 * a skill of the same name. */
+		for (size_t k = 0; k < ARRAY_SIZE(kind_order); k++)
+			for (size_t j = 0; !rc && j < p->nrules; j++)
+				if (p->rules[j].kind == kind_order[k])
+					rc = add_rule(m, p, &p->rules[j], &cap,
+						      err);
 		for (size_t j = 0; !rc && j < p->nfiles; j++)
-			rc = add_platform_file(m, p, &p->files[j], &cap);
+			rc = add_platform_file(m, p, &p->files[j], &cap, err);
 	}
 	if (rc) {
 		if (err && !*err) {

@@ -39,7 +39,8 @@ struct daemon {
 	struct ufs *views;
 	size_t nviews;
 	int event_fd;
-	int report_fd; /* pipe to the waiting parent, or -1 */
+	int report_fd;	    /* pipe to the waiting parent, or -1 */
+	struct buf skipped; /* "skipped VIEW: why" lines, for status */
 };
 
 static void raise_fd_limit(void)
@@ -57,18 +58,38 @@ static void raise_fd_limit(void)
  * create an empty one as a placeholder. Other kinds of view wait for the
  * platforms that need them.
  */
-static int prepare_view(struct daemon *d, struct ufs *fs, const struct view *v,
-			struct buf *err)
+/*
+ * The mount point of a file view (AGENTS.md): an empty file that aiwgfs
+ * creates and marks, since the view is mounted only where the repository
+ * has no such file.
+ */
+static int prepare_file_view(struct ufs *fs, struct buf *err)
+{
+	struct stat st;
+	int rc;
+
+	rc = mounts_make_placeholder_file(fs->mountpoint);
+	if (rc) {
+		buf_addf(err, "cannot create '%s': %s", fs->mountpoint,
+			 strerror(-rc));
+		return rc;
+	}
+	fs->placeholder = true;
+	if (stat(fs->mountpoint, &st))
+		return -errno;
+	fs->uid = st.st_uid;
+	fs->gid = st.st_gid;
+	return 0;
+}
+
+/*
+ * Prepare the mount point of a folder view: open the real folder there, or
+ * create an empty one as a placeholder.
+ */
+static int prepare_dir_view(struct ufs *fs, struct buf *err)
 {
 	struct stat st;
 
-	fs->model = d->model;
-	fs->view = v;
-	fs->cache = d->cache;
-	fs->root_fd = -1;
-	fs->mountpoint = path_join(d->repo, v->path);
-	if (!fs->mountpoint)
-		return -ENOMEM;
 	if (lstat(fs->mountpoint, &st)) {
 		if (errno != ENOENT ||
 		    (errno = -mounts_make_placeholder(fs->mountpoint))) {
@@ -93,6 +114,25 @@ static int prepare_view(struct daemon *d, struct ufs *fs, const struct view *v,
 	}
 	fs->uid = st.st_uid;
 	fs->gid = st.st_gid;
+	return 0;
+}
+
+static int prepare_view(struct daemon *d, struct ufs *fs, const struct view *v,
+			struct buf *err)
+{
+	int rc;
+
+	fs->model = d->model;
+	fs->view = v;
+	fs->cache = d->cache;
+	fs->root_fd = -1;
+	fs->mountpoint = path_join(d->repo, v->path);
+	if (!fs->mountpoint)
+		return -ENOMEM;
+	rc = v->is_file ? prepare_file_view(fs, err)
+			: prepare_dir_view(fs, err);
+	if (rc)
+		return rc;
 	clock_gettime(CLOCK_REALTIME, &fs->time);
 	fs->fsname = mounts_fsname(d->model->src.root);
 	fs->inodes = inode_table_new(fs);
@@ -192,9 +232,12 @@ static void collect_exclude(const struct vnode *file, void *arg)
 	struct stat st;
 	char *path;
 
-	if (!fstatat(l->fs->root_fd, file->path, &st, AT_SYMLINK_NOFOLLOW))
+	/* A real file of the same name wins and stays the repository's. */
+	if (l->fs->root_fd >= 0 &&
+	    !fstatat(l->fs->root_fd, file->path, &st, AT_SYMLINK_NOFOLLOW))
 		return;
-	path = path_join(l->fs->view->path, file->path);
+	path = *file->path ? path_join(l->fs->view->path, file->path)
+			   : strdup(l->fs->view->path);
 	if (!path || array_reserve(&l->v, &l->cap, l->n + 1, sizeof(*l->v))) {
 		free(path);
 		return;
@@ -263,6 +306,27 @@ static int check_serving(struct ufs *fs, struct buf *err)
 	return 0;
 }
 
+/*
+ * A file view is mounted only where the repository has no such file: the
+ * repository's own AGENTS.md wins. Say so, now and in `status`.
+ */
+static bool skip_file_view(struct daemon *d, const struct view *v,
+			   struct buf *report)
+{
+	char *path = path_join(d->repo, v->path);
+	struct stat st;
+	bool skip = path && !lstat(path, &st);
+
+	if (skip) {
+		buf_addf(&d->skipped,
+			 "skipped %s: the repository has its own\n", v->path);
+		buf_addf(report, "skipped %-12s the repository has its own\n",
+			 v->path);
+	}
+	free(path);
+	return skip;
+}
+
 static int mount_all(struct daemon *d, struct buf *err, struct buf *report)
 {
 	int rc = 0;
@@ -273,7 +337,7 @@ static int mount_all(struct daemon *d, struct buf *err, struct buf *report)
 	for (size_t i = 0; i < d->model->nviews; i++) {
 		const struct view *v = &d->model->views[i];
 
-		if (v->is_file)
+		if (v->is_file && skip_file_view(d, v, report))
 			continue;
 		rc = prepare_view(d, &d->views[d->nviews++], v, err);
 		if (!rc)
@@ -289,10 +353,12 @@ static int mount_all(struct daemon *d, struct buf *err, struct buf *report)
 		rc = check_serving(fs, err);
 		if (rc)
 			return rc;
-		buf_addf(report, "mounted %-10s %zu files%s\n", fs->view->path,
-			 fs->view->nfiles,
-			 fs->placeholder ? " (new folder, removed at unmount)"
-					 : " (over the real folder)");
+		buf_addf(report, "mounted %-12s %5zu file%s  %s\n",
+			 fs->view->path, fs->view->nfiles,
+			 fs->view->nfiles == 1 ? " " : "s",
+			 fs->view->is_file ? "(new file, removed at unmount)"
+			 : fs->placeholder ? "(new folder, removed at unmount)"
+					   : "(over the real folder)");
 	}
 	return 0;
 }
@@ -393,6 +459,8 @@ static int serve(struct daemon *d)
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
+	for (size_t i = 0; i < d->nviews; i++)
+		d->views[i].notes = d->skipped.data;
 	update_git_exclude(d, true);
 	if (!d->opts->foreground) {
 		log_to_syslog();
@@ -471,9 +539,11 @@ int daemon_run(struct model *m, const char *repo,
 		.opts = opts,
 		.event_fd = -1,
 		.report_fd = -1,
+		.skipped = BUF_INIT,
 	};
+	int rc;
 
-	if (opts->foreground)
-		return serve(&d);
-	return detach_and_serve(&d);
+	rc = opts->foreground ? serve(&d) : detach_and_serve(&d);
+	buf_release(&d.skipped);
+	return rc;
 }

@@ -51,9 +51,10 @@ struct ufs {
 	struct cache *cache;
 	char *mountpoint; /* absolute */
 	char *fsname;
-	bool placeholder; /* aiwgfs created the mount point */
-	int root_fd;	  /* O_PATH of the real folder, -1 for none */
-	uid_t uid;	  /* owner of synthesized entries */
+	bool placeholder;  /* aiwgfs created the mount point */
+	const char *notes; /* views the daemon skipped, for status; or NULL */
+	int root_fd;	   /* O_PATH of the real folder, -1 for none */
+	uid_t uid;	   /* owner of synthesized entries */
 	gid_t gid;
 	struct timespec time; /* times of synthesized folders */
 	struct inode_table *inodes;
@@ -114,6 +115,9 @@ int mounts_detach(const char *mountpoint);
  * attributes only costs the mark (logged).
  */
 int mounts_make_placeholder(const char *path);
+
+/* The same for the mount point of a file view: an empty, marked file. */
+int mounts_make_placeholder_file(const char *path);
 
 /*
  * Mark the folder `name` below `dirfd`, just created by aiwgfs because a

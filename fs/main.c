@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "aiwgfs/buf.h"
+#include "aiwgfs/check.h"
 #include "aiwgfs/log.h"
 #include "aiwgfs/render.h"
 #include "aiwgfs/util.h"
@@ -34,6 +35,7 @@ static const char usage_main[] =
 	"  status [REPO]            what is mounted, from where, cache figures\n"
 	"  ls SOURCE                the files each view would show\n"
 	"  render SOURCE VIEW_PATH  one synthesized file to stdout\n"
+	"  check SOURCE             lint the canonical tree\n"
 	"  platforms                the platforms, their views and paths\n"
 	"\n"
 	"Run 'aiwgfs <command> --help' for a command's options.\n"
@@ -56,10 +58,11 @@ static const char usage_mount[] =
 	"  --no-rewrite-refs    show bodies exactly as in SOURCE\n"
 	"  --no-git-exclude     do not list the views in .git/info/exclude\n"
 	"  --cache-size BYTES   render cache bound, e.g. 64M (default 64M)\n"
+	"  --registry FILE      merge FILE over the built-in platform table\n"
 	"  -o OPTIONS           extra FUSE mount options\n";
 
 static const char usage_umount[] =
-	"usage: aiwgfs umount [REPO]\n"
+	"usage: aiwgfs umount [REPO] [--registry FILE]\n"
 	"\n"
 	"Unmount every aiwgfs view under REPO (default: the current folder),\n"
 	"also those of a daemon that was killed, remove the folders aiwgfs\n"
@@ -74,7 +77,7 @@ static const char usage_status[] =
 
 static const char usage_ls[] =
 	"usage: aiwgfs ls SOURCE [--platforms LIST] [--frameworks LIST]\n"
-	"                 [--addons LIST] [-l]\n"
+	"                 [--addons LIST] [--registry FILE] [-l]\n"
 	"\n"
 	"List every file the views would show, as paths in the repository;\n"
 	"with -l, also the size of each.\n";
@@ -82,16 +85,29 @@ static const char usage_ls[] =
 static const char usage_render[] =
 	"usage: aiwgfs render SOURCE VIEW_PATH [--platforms LIST]\n"
 	"                     [--frameworks LIST] [--addons LIST]\n"
-	"                     [--no-rewrite-refs]\n"
+	"                     [--registry FILE] [--no-rewrite-refs]\n"
 	"\n"
 	"Write one synthesized file, e.g. .github/agents/x.agent.md, to\n"
 	"standard output, without mounting.\n";
 
-static const char usage_platforms[] =
-	"usage: aiwgfs platforms\n"
+static const char usage_check[] =
+	"usage: aiwgfs check SOURCE [--platforms LIST] [--frameworks LIST]\n"
+	"                    [--addons LIST] [--registry FILE]\n"
 	"\n"
-	"Print every platform with its views and where each kind of artifact\n"
-	"goes.\n";
+	"Lint the canonical tree for the chosen platforms (default: all):\n"
+	"frontmatter that needed the lenient reader, ids hidden by an earlier\n"
+	"unit, skill names that had to be normalized, descriptions and files\n"
+	"over a platform's limits, files that cannot be read. Each finding\n"
+	"names the file (and line). Exits 1 when a view would lose content,\n"
+	"0 when there are only warnings or nothing.\n";
+
+static const char usage_platforms[] =
+	"usage: aiwgfs platforms [--registry FILE] [--yaml]\n"
+	"\n"
+	"Print every platform: where each kind of artifact goes and which\n"
+	"renderer writes it, its index files, tool and model maps, limits.\n"
+	"With --registry, the table as FILE changes it; with --yaml, the\n"
+	"built-in table as YAML, a starting point for such a file.\n";
 
 enum {
 	OPT_PLATFORMS = 256,
@@ -102,8 +118,22 @@ enum {
 	OPT_NO_REWRITE,
 	OPT_NO_EXCLUDE,
 	OPT_CACHE_SIZE,
-	OPT_HELP,
+	OPT_REGISTRY,
+	OPT_YAML,
+	OPT_FUSE = 'o',
+	OPT_LONG = 'l',
+	OPT_HELP = 'h',
 };
+
+/* The options a command takes, as a mask. */
+#define ALLOW(opt)                                                             \
+	((opt) >= OPT_PLATFORMS ? 1u << ((opt)-OPT_PLATFORMS)                  \
+	 : (opt) == OPT_FUSE	? 1u << 20                                     \
+	 : (opt) == OPT_LONG	? 1u << 21                                     \
+				: 0u)
+#define ALLOW_SCAN                                                             \
+	(ALLOW(OPT_PLATFORMS) | ALLOW(OPT_FRAMEWORKS) | ALLOW(OPT_ADDONS) |    \
+	 ALLOW(OPT_REGISTRY))
 
 static const struct option long_options[] = {
 	{ "platforms", required_argument, NULL, OPT_PLATFORMS },
@@ -114,6 +144,8 @@ static const struct option long_options[] = {
 	{ "no-rewrite-refs", no_argument, NULL, OPT_NO_REWRITE },
 	{ "no-git-exclude", no_argument, NULL, OPT_NO_EXCLUDE },
 	{ "cache-size", required_argument, NULL, OPT_CACHE_SIZE },
+	{ "registry", required_argument, NULL, OPT_REGISTRY },
+	{ "yaml", no_argument, NULL, OPT_YAML },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -121,7 +153,9 @@ static const struct option long_options[] = {
 /* Everything the commands' options can say. */
 struct cli {
 	const char *usage;
-	const char *allowed; /* long option ids this command takes */
+	unsigned allowed; /* ALLOW() of the options this command takes */
+	const char *registry;
+	bool yaml;
 	char *platforms[MAX_LIST + 1];
 	char *frameworks[MAX_LIST];
 	size_t nframeworks;
@@ -196,13 +230,27 @@ static int split_list(const struct cli *c, const char *opt, char *arg,
 	return 0;
 }
 
+/* The spelling of option `opt`, for messages. */
+static const char *optopt_name(int opt)
+{
+	static char letter[3] = "-?";
+
+	for (size_t i = 0; long_options[i].name; i++)
+		if (long_options[i].val == opt)
+			return long_options[i].name;
+	letter[1] = (char)opt;
+	return letter;
+}
+
 static int parse_option(struct cli *c, int opt, char *arg)
 {
 	size_t n = 0;
 
-	if (opt != '?' && opt != 'o' && opt != 'l' &&
-	    !strchr(c->allowed, (char)(opt - OPT_PLATFORMS + 'a')))
-		opt = '?';
+	if (!(c->allowed & ALLOW(opt)))
+		return usage_error(c,
+				   "option '%s' is not one of this "
+				   "command's",
+				   optopt_name(opt));
 	switch (opt) {
 	case OPT_PLATFORMS:
 		c->have_platforms = true;
@@ -239,14 +287,16 @@ static int parse_option(struct cli *c, int opt, char *arg)
 					   "bytes such as 64M, not '%s'",
 					   arg);
 		return 0;
-	case 'o':
-		if (!strchr(c->allowed, 'o'))
-			return usage_error(c, "this command takes no -o");
+	case OPT_REGISTRY:
+		c->registry = arg;
+		return 0;
+	case OPT_YAML:
+		c->yaml = true;
+		return 0;
+	case OPT_FUSE:
 		c->dopts.fuse_options = arg;
 		return 0;
-	case 'l':
-		if (!strchr(c->allowed, 'l'))
-			return usage_error(c, "this command takes no -l");
+	case OPT_LONG:
 		c->long_list = true;
 		return 0;
 	default:
@@ -254,10 +304,21 @@ static int parse_option(struct cli *c, int opt, char *arg)
 	}
 }
 
+static int load_registry(const char *file)
+{
+	char *err = NULL;
+	int rc = registry_load(file, &err);
+
+	if (!rc)
+		return EXIT_OK;
+	fprintf(stderr, "aiwgfs: %s\n", err ? err : strerror(-rc));
+	free(err);
+	return rc == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE;
+}
+
 /*
  * Parse a command's options and positional arguments (between min and max
- * of them). `allowed` lists option letters: a..h for the long options in
- * the order of the enum, 'o' for -o, 'l' for -l.
+ * of them), then load the platform table (with --registry, if given).
  */
 static int parse_cli(struct cli *c, int argc, char **argv, int min, int max)
 {
@@ -270,14 +331,14 @@ static int parse_cli(struct cli *c, int argc, char **argv, int min, int max)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "o:lh", long_options, NULL)) !=
 	       -1) {
-		if (opt == OPT_HELP || opt == 'h') {
+		if (opt == OPT_HELP) {
 			fputs(c->usage, stdout);
 			exit(EXIT_OK);
 		}
-		if (opt == ':' || (opt == '?' && optopt))
+		if (opt == ':' || opt == '?')
 			return usage_error(c,
-					   "option '%s' needs a value or is "
-					   "unknown",
+					   "option '%s' is unknown or needs a "
+					   "value",
 					   argv[optind - 1]);
 		rc = parse_option(c, opt, optarg);
 		if (rc)
@@ -290,7 +351,7 @@ static int parse_cli(struct cli *c, int argc, char **argv, int min, int max)
 	}
 	if (c->nargs < min)
 		return usage_error(c, "missing argument");
-	return 0;
+	return load_registry(c->registry);
 }
 
 /* An absolute, resolved folder from `arg` (or the current folder). */
@@ -345,7 +406,11 @@ static int load_model(struct cli *c, const char *source, struct model *m)
 
 static int cmd_mount(int argc, char **argv)
 {
-	struct cli c = { .usage = usage_mount, .allowed = "abcdefgho" };
+	struct cli c = { .usage = usage_mount,
+			 .allowed = ALLOW_SCAN | ALLOW(OPT_FOREGROUND) |
+				    ALLOW(OPT_DEBUG) | ALLOW(OPT_NO_REWRITE) |
+				    ALLOW(OPT_NO_EXCLUDE) |
+				    ALLOW(OPT_CACHE_SIZE) | ALLOW(OPT_FUSE) };
 	struct mount_entry *mounts;
 	struct model m;
 	char *repo;
@@ -474,7 +539,8 @@ static void remove_placeholders(const char *repo)
 
 static int cmd_umount(int argc, char **argv)
 {
-	struct cli c = { .usage = usage_umount, .allowed = "" };
+	struct cli c = { .usage = usage_umount,
+			 .allowed = ALLOW(OPT_REGISTRY) };
 	struct mount_entry *mounts;
 	char *repo;
 	int rc, n, failed = 0;
@@ -534,6 +600,9 @@ static void print_status(const char *text, bool with_cache)
 	       status_value(text, "cache_entries", a, sizeof(a)),
 	       status_value(text, "cache_bytes", b, sizeof(b)),
 	       status_value(text, "cache_limit", c, sizeof(c)));
+	for (const char *p = text; *p; p = strchrnul(p, '\n'), p += !!*p)
+		if (!strncmp(p, "skipped ", 8))
+			printf("  %.*s\n", (int)strcspn(p, "\n"), p);
 	printf("  cache hits %s, misses %s, evictions %s\n",
 	       status_value(text, "cache_hits", a, sizeof(a)),
 	       status_value(text, "cache_misses", b, sizeof(b)),
@@ -542,7 +611,7 @@ static void print_status(const char *text, bool with_cache)
 
 static int cmd_status(int argc, char **argv)
 {
-	struct cli c = { .usage = usage_status, .allowed = "" };
+	struct cli c = { .usage = usage_status };
 	struct mount_entry *mounts;
 	char *repo, buf[4096], pid[32], last_pid[32] = "";
 	int rc, n;
@@ -591,22 +660,26 @@ static void ls_file(const struct vnode *file, void *arg)
 	struct ls_state *s = arg;
 	struct cache_entry *e;
 
+	const char *sep = *file->path ? "/" : "";
+
 	if (!s->sizes) {
-		printf("%s/%s\n", s->view->path, file->path);
+		printf("%s%s%s\n", s->view->path, sep, file->path);
 		return;
 	}
 	if (render_node(s->model, file, s->cache, &e)) {
-		printf("%10s  %s/%s\n", "?", s->view->path, file->path);
+		printf("%10s  %s%s%s\n", "?", s->view->path, sep, file->path);
 		s->failed = 1;
 		return;
 	}
-	printf("%10zu  %s/%s\n", e->size, s->view->path, file->path);
+	printf("%10zu  %s%s%s\n", e->size, s->view->path, sep, file->path);
 	cache_release(s->cache, e);
 }
 
 static int cmd_ls(int argc, char **argv)
 {
-	struct cli c = { .usage = usage_ls, .allowed = "abcl" };
+	struct cli c = { .usage = usage_ls,
+			 .allowed = ALLOW_SCAN | ALLOW(OPT_NO_REWRITE) |
+				    ALLOW(OPT_LONG) };
 	struct ls_state s = { 0 };
 	struct model m;
 	int rc;
@@ -631,7 +704,8 @@ static int cmd_ls(int argc, char **argv)
 
 static int cmd_render(int argc, char **argv)
 {
-	struct cli c = { .usage = usage_render, .allowed = "abcf" };
+	struct cli c = { .usage = usage_render,
+			 .allowed = ALLOW_SCAN | ALLOW(OPT_NO_REWRITE) };
 	struct cache_entry *e;
 	struct vnode *node;
 	struct cache *cache;
@@ -669,9 +743,87 @@ static int cmd_render(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_check(int argc, char **argv)
+{
+	struct cli c = { .usage = usage_check, .allowed = ALLOW_SCAN };
+	struct check_report r;
+	struct model m;
+	int rc;
+
+	rc = parse_cli(&c, argc, argv, 1, 1);
+	if (!rc)
+		rc = load_model(&c, c.args[0], &m);
+	if (rc)
+		return rc;
+	if (check_run(&m, &r)) {
+		fprintf(stderr, "aiwgfs: out of memory\n");
+		model_release(&m);
+		return EXIT_SYSTEM;
+	}
+	for (size_t i = 0; i < r.n; i++) {
+		const struct check_finding *f = &r.v[i];
+
+		if (f->line)
+			printf("%s:%zu: ", f->file, f->line);
+		else
+			printf("%s: ", f->file);
+		printf("%s: %s\n",
+		       f->level == CHECK_PROBLEM ? "problem" : "warning",
+		       f->message);
+	}
+	printf("%zu problem%s, %zu warning%s in %zu artifacts\n", r.problems,
+	       r.problems == 1 ? "" : "s", r.n - r.problems,
+	       r.n - r.problems == 1 ? "" : "s", m.src.nartifacts);
+	rc = r.problems ? EXIT_PROBLEMS : EXIT_OK;
+	check_report_release(&r);
+	model_release(&m);
+	return rc;
+}
+
+static void print_map(const char *what, const struct name_map *m, size_t n)
+{
+	if (!n)
+		return;
+	printf("  %-9s", what);
+	for (size_t i = 0; i < n; i++)
+		printf("%s %s -> %s", i ? "," : "", m[i].from, m[i].to);
+	putchar('\n');
+}
+
+static void print_platform(const struct platform *p)
+{
+	const struct platform_limits *l = &p->limits;
+
+	printf("%s (%s)\n", p->name, p->summary);
+	for (size_t j = 0; j < p->nrules; j++) {
+		const struct platform_rule *r = &p->rules[j];
+		char *path = path_join(r->view, r->dest);
+
+		printf("  %-9s %-44s %s\n", artifact_kind_dir(r->kind),
+		       path ? path : "?", r->renderer);
+		free(path);
+	}
+	for (size_t j = 0; j < p->nfiles; j++) {
+		const struct platform_file *f = &p->files[j];
+		char *path = path_join(f->view, f->path);
+
+		printf("  %-9s %-44s %s\n", "file",
+		       path && *f->path ? path : f->view, f->renderer);
+		free(path);
+	}
+	print_map("tools", p->tools, p->ntools);
+	print_map("models", p->models, p->nmodels);
+	if (l->description || l->rule || l->workflow || l->index)
+		printf("  %-9s description %zu, rule %zu, workflow %zu, "
+		       "index %zu (0: none)\n",
+		       "limits", l->description, l->rule, l->workflow,
+		       l->index);
+}
+
 static int cmd_platforms(int argc, char **argv)
 {
-	struct cli c = { .usage = usage_platforms, .allowed = "" };
+	struct cli c = { .usage = usage_platforms,
+			 .allowed = ALLOW(OPT_REGISTRY) | ALLOW(OPT_YAML) };
 	const struct platform *p;
 	size_t n;
 	int rc;
@@ -679,21 +831,15 @@ static int cmd_platforms(int argc, char **argv)
 	rc = parse_cli(&c, argc, argv, 0, 0);
 	if (rc)
 		return rc;
+	if (c.yaml) {
+		fputs(registry_builtin_yaml(), stdout);
+		return EXIT_OK;
+	}
 	p = registry_platforms(&n);
 	for (size_t i = 0; i < n; i++) {
-		printf("%s (%s)\n", p[i].name, p[i].summary);
-		for (size_t j = 0; j < p[i].nrules; j++) {
-			const struct platform_rule *r = &p[i].rules[j];
-
-			printf("  %-9s %s/%s%s  [%s]\n",
-			       artifact_kind_dir(r->kind), r->view, r->dest,
-			       r->kind == ARTIFACT_SKILL ? "/" : "",
-			       r->renderer);
-		}
-		for (size_t j = 0; j < p[i].nfiles; j++)
-			printf("  %-9s %s/%s  [%s]\n", "index",
-			       p[i].files[j].view, p[i].files[j].path,
-			       p[i].files[j].renderer);
+		if (i)
+			putchar('\n');
+		print_platform(&p[i]);
 	}
 	return EXIT_OK;
 }
@@ -709,6 +855,7 @@ static const struct {
 	{ "ls", cmd_ls },
 	{ "render", cmd_render },
 	{ "platforms", cmd_platforms },
+	{ "check", cmd_check },
 };
 
 int main(int argc, char **argv)

@@ -178,6 +178,22 @@ int mounts_make_placeholder(const char *path)
 	return 0;
 }
 
+int mounts_make_placeholder_file(const char *path)
+{
+	int fd =
+		open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		     0644);
+
+	if (fd < 0)
+		return -errno;
+	if (fsetxattr(fd, MOUNTS_PLACEHOLDER_XATTR, "1", 1, 0))
+		log_warning("cannot mark '%s' as aiwgfs's own (%s); if the "
+			    "daemon is killed, remove the empty file by hand",
+			    path, strerror(errno));
+	close(fd);
+	return 0;
+}
+
 void mounts_mark_placeholder(int dirfd, const char *name)
 {
 	char path[64];
@@ -211,7 +227,12 @@ static bool remove_marked(const char *path, int depth)
 	DIR *d;
 	int fd;
 
-	if (depth > 32 || lstat(path, &st) || !S_ISDIR(st.st_mode))
+	if (depth > 32 || lstat(path, &st))
+		return false;
+	if (S_ISREG(st.st_mode))
+		return !depth && !st.st_size && is_marked(path) &&
+		       !unlink(path);
+	if (!S_ISDIR(st.st_mode))
 		return false;
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	d = fd >= 0 ? fdopendir(fd) : NULL;

@@ -909,7 +909,8 @@ static int status_text(struct ufs *fs, struct buf *b)
 			"\ncache_evictions %" PRIu64 "\n",
 			(int)getpid(), fs->model->src.root, fs->view->path,
 			fs->view->nfiles, inode_count(fs), cs.entries, cs.bytes,
-			cs.limit, cs.hits, cs.misses, cs.evictions);
+			cs.limit, cs.hits, cs.misses, cs.evictions) ||
+	       buf_adds(b, fs->notes ? fs->notes : "");
 }
 
 static void ufs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,

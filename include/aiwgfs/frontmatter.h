@@ -62,6 +62,12 @@ struct frontmatter {
  */
 int fm_parse(struct frontmatter *fm, const char *text, size_t len);
 
+/*
+ * Where the body of `text` starts: what fm_parse() gives as body_off, found
+ * without parsing the YAML (cheap).
+ */
+size_t fm_body_offset(const char *text, size_t len);
+
 /* Free everything fm_parse() allocated. */
 void fm_release(struct frontmatter *fm);
 
@@ -103,6 +109,12 @@ int fm_writer_list(struct fm_writer *w, const char *key,
 		   const char *const *items, size_t nitems);
 /* Add `key: true` / `key: false` as a plain boolean. */
 int fm_writer_bool(struct fm_writer *w, const char *key, bool value);
+/*
+ * Add `key:` holding a block mapping of n `keys[i]: values[i]` booleans,
+ * in that order (n == 0 writes an empty flow mapping, `{}`). 0 or -ENOMEM.
+ */
+int fm_writer_map_bool(struct fm_writer *w, const char *key,
+		       const char *const *keys, const bool *values, size_t n);
 
 /*
  * Append "---\n", the fields, "---\n" to `out`. Returns 0, -ENOMEM, or -EIO

@@ -46,6 +46,17 @@ struct render_job {
 struct renderer {
 	const char *name;
 	bool per_platform; /* output depends on the platform's tables */
+	/*
+	 * The destination is a skill folder: "{id}" is the normalized skill
+	 * name, and the artifact's file in it is SKILL.md.
+	 */
+	bool folder;
+	/*
+	 * How many files one artifact becomes (>= 1), from a job whose
+	 * inputs were read; NULL for always one. Part k of n > 1 is shown as
+	 * "<name>-k<ext>" and rendered with node->part == k.
+	 */
+	int (*parts)(const struct render_job *job);
 	/* Name the inputs: fill job->inputs (allocated by the callee). */
 	int (*inputs)(struct render_job *job);
 	/* Write the output of a job whose inputs were read. 0 or -errno. */
@@ -63,6 +74,13 @@ const struct renderer *renderer_find(const char *name);
  */
 int render_node(const struct model *m, const struct vnode *node,
 		struct cache *c, struct cache_entry **out);
+
+/*
+ * How many files the renderer of `node` makes of its artifact as the
+ * source is now (1 when it does not split, or when the source cannot be
+ * read; the render then reports the problem).
+ */
+int render_count_parts(const struct model *m, const struct vnode *node);
 
 /*
  * The description of an artifact for platform lists: its `description`

@@ -43,6 +43,7 @@ struct vnode {
 	const struct platform *platform;
 	const struct artifact *artifact;
 	const char *sub; /* skill files: path inside the skill folder */
+	unsigned part;	 /* 1-based part of a split artifact; 0: whole */
 	bool executable; /* a skill file with an execute bit */
 };
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The claude view shows agents, commands and rules byte for byte as in the
-# source, and st_size equals what cat, Node and mmap read.
+# With reference rewriting off, the claude view shows agents, commands and
+# rules byte for byte as in the source, and st_size equals what cat, Node
+# and mmap read.
 . "$(dirname "$0")/lib.sh"
 
-mount_views --platforms claude
+mount_views --platforms claude --no-rewrite-refs
 check ".claude is a mount" mountpoint -q "$REPO/.claude"
 
 n=0
