@@ -155,6 +155,7 @@ static int check_shadowed(const struct model *m, struct check_report *r)
 struct limits_walk {
 	const struct model *m;
 	struct check_report *r;
+	struct cache *cache;
 	int rc;
 };
 
@@ -165,7 +166,7 @@ static void check_node(const struct vnode *n, void *arg)
 	const struct platform *p = n->platform;
 	const struct renderer *rd = n->renderer;
 	const struct artifact *a = n->artifact;
-	struct buf text = BUF_INIT;
+	struct cache_entry *e;
 
 	if (w->rc || !a || !rd || n->part > 1)
 		return;
@@ -179,13 +180,17 @@ static void check_node(const struct vnode *n, void *arg)
 	}
 	if (strcmp(rd->name, "windsurf-workflow") || !p->limits.workflow)
 		return;
-	if (!buf_read_file(&text, AT_FDCWD, a->path, RENDER_MAX_INPUT) &&
-	    text.len > p->limits.workflow)
-		w->rc = add(w->r, CHECK_PROBLEM, a->path, 0,
-			    "command has %zu bytes; %s shows workflows up to "
-			    "%zu and cuts the rest (it points at this file)",
-			    text.len, p->name, p->limits.workflow);
-	buf_release(&text);
+	/* The renderer knows best whether it had to cut: ask it. */
+	if (!render_node(w->m, n, w->cache, &e)) {
+		if (memmem(e->data, e->size, WORKFLOW_CUT_MARK,
+			   strlen(WORKFLOW_CUT_MARK)))
+			w->rc = add(w->r, CHECK_PROBLEM, a->path, 0,
+				    "command is over %zu characters; %s shows "
+				    "its first section and points at this "
+				    "file for the rest",
+				    p->limits.workflow, p->name);
+		cache_release(w->cache, e);
+	}
 }
 
 int check_run(const struct model *m, struct check_report *r)
@@ -216,7 +221,11 @@ int check_run(const struct model *m, struct check_report *r)
 		rc = check_shadowed(m, r);
 	if (!rc)
 		rc = check_names(m, r);
+	w.cache = rc ? NULL : cache_new(0);
+	if (!rc && !w.cache)
+		rc = -ENOMEM;
 	for (size_t i = 0; !rc && i < m->nviews; i++)
 		vnode_walk(m->views[i].root, check_node, &w);
+	cache_free(w.cache);
 	return rc ? rc : w.rc;
 }

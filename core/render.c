@@ -627,7 +627,7 @@ static char *ref_artifact_path(void *arg, enum artifact_kind kind,
 static int rewrite_input(const struct render_job *job, struct render_input *in)
 {
 	struct refs_ctx ctx = {
-		.source_root = job->model->src.root,
+		.source_root = job->model->src.aiwg_root,
 		.artifact_path = ref_artifact_path,
 		.arg = (void *)job,
 	};

@@ -91,6 +91,9 @@ render_fn render_gemini_command;
 render_fn render_kiro_agent, render_kiro_steering;
 render_fn render_cline_rule;
 
+/* How a windsurf workflow cut to its limit says so, in its last line. */
+#define WORKFLOW_CUT_MARK "This workflow is cut to fit"
+
 /* How many files a windsurf rule becomes under the platform's limit. */
 int render_windsurf_rule_parts(const struct render_job *job);
 

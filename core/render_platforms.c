@@ -530,6 +530,33 @@ static bool is_continuation(char c)
 }
 
 /*
+ * Windsurf counts its limits in characters: code points of UTF-8 text,
+ * so a byte that continues a sequence does not count.
+ */
+static size_t utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += !is_continuation(s[i]);
+	return n;
+}
+
+/* The byte offset after `chars` characters from `start`, at most len. */
+static size_t utf8_advance(const char *s, size_t len, size_t start,
+			   size_t chars)
+{
+	size_t i = start;
+
+	while (i < len) {
+		if (!is_continuation(s[i]) && !chars--)
+			break;
+		i++;
+	}
+	return i;
+}
+
+/*
  * Where to end a piece of text[start, limit) that has no section boundary
  * inside: after its last line feed, else at `limit` moved back so that it
  * does not split a UTF-8 sequence (which may give `start` when the room
@@ -550,7 +577,7 @@ static size_t cut_at_line(const char *text, size_t start, size_t limit)
 
 /*
  * A windsurf rule being cut into parts: each part is `head` and a piece
- * of the body of at most `room` bytes.
+ * of the body of at most `room` characters.
  */
 struct rule_split {
 	struct doc d;
@@ -600,7 +627,7 @@ static void split_release(struct rule_split *s)
 /* Parse the job's rule and find what cutting it needs. 0 or -errno. */
 static int split_open(const struct render_job *job, struct rule_split *s)
 {
-	size_t limit = job->node->platform->limits.rule;
+	size_t limit = job->node->platform->limits.rule, head;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -609,10 +636,12 @@ static int split_open(const struct render_job *job, struct rule_split *s)
 	if (rc)
 		return rc;
 	rc = split_head(s);
-	if (rc || !limit || s->head.len + s->d.body_len <= limit ||
-	    limit < s->head.len + SPLIT_MIN_ROOM)
+	head = utf8_chars(s->head.data, s->head.len);
+	if (rc || !limit ||
+	    head + utf8_chars(s->d.body, s->d.body_len) <= limit ||
+	    limit < head + SPLIT_MIN_ROOM)
 		goto out;
-	s->room = limit - s->head.len;
+	s->room = limit - head;
 	rc = heads_find(&s->h, s->d.body, s->d.body_len);
 out:
 	if (rc)
@@ -626,9 +655,12 @@ out:
  */
 static size_t split_end(struct rule_split *s, size_t start)
 {
-	size_t limit = start + s->room, end = 0;
+	size_t limit, end = 0;
 
-	if (!s->room || s->d.body_len - start <= s->room)
+	if (!s->room)
+		return s->d.body_len;
+	limit = utf8_advance(s->d.body, s->d.body_len, start, s->room);
+	if (limit >= s->d.body_len)
 		return s->d.body_len;
 	while (s->next < s->h.n && s->h.off[s->next] <= start)
 		s->next++;
@@ -710,21 +742,24 @@ static size_t first_section_end(const struct heads *h, const char *body,
 static int workflow_cut(const struct render_job *job, const struct doc *d,
 			size_t room, struct buf *out)
 {
-	size_t limit = job->node->platform->limits.workflow, end;
+	size_t limit = job->node->platform->limits.workflow, end, note_chars;
 	struct buf note = BUF_INIT;
 	struct heads h;
 	int rc;
 
 	rc = buf_addf(&note,
-		      "\n> This workflow is cut to fit the %zu characters "
+		      "\n> " WORKFLOW_CUT_MARK " the %zu characters "
 		      "Windsurf reads; the full text is in `%s`.\n",
 		      limit, job->node->artifact->path);
 	if (!rc)
 		rc = heads_find(&h, d->body, d->body_len);
 	if (rc)
 		goto out_note;
-	/* one byte for the line feed that may end the kept text */
-	room = room > note.len + 1 ? room - note.len - 1 : 0;
+	/* one character for the line feed that may end the kept text */
+	note_chars = utf8_chars(note.data, note.len) + 1;
+	room = room > note_chars ? room - note_chars : 0;
+	/* from characters to the bytes of the body they cover */
+	room = utf8_advance(d->body, d->body_len, 0, room);
 	end = first_section_end(&h, d->body, d->body_len);
 	if (end > room)
 		end = room ? cut_at_line(d->body, 0, room) : 0;
@@ -743,16 +778,17 @@ static int windsurf_workflow(const struct render_job *job, const struct doc *d,
 			     struct fm_writer *w, struct buf *out)
 {
 	size_t limit = job->node->platform->limits.workflow, start = out->len;
+	size_t head;
 	int rc = render_add_description(job, d, w);
 
 	if (!rc)
 		rc = fm_writer_emit(w, out);
 	if (rc)
 		return rc;
-	if (!limit || out->len - start + d->body_len <= limit)
+	head = utf8_chars(out->data + start, out->len - start);
+	if (!limit || head + utf8_chars(d->body, d->body_len) <= limit)
 		return buf_add(out, d->body, d->body_len);
-	start = out->len - start;
-	return workflow_cut(job, d, limit > start ? limit - start : 0, out);
+	return workflow_cut(job, d, limit > head ? limit - head : 0, out);
 }
 
 int render_windsurf_workflow(const struct render_job *job, struct buf *out)

@@ -540,6 +540,17 @@ static int find_units(struct source *src, const struct source_filter *f,
 		    src->root);
 }
 
+/* The folder that holds agentic/code when `root` is agentic/code itself. */
+static char *aiwg_root_of(const char *root)
+{
+	static const char suffix[] = "/agentic/code";
+	size_t len = strlen(root);
+
+	if (len > strlen(suffix) && str_ends_with(root, suffix))
+		return str_ndup(root, len - strlen(suffix));
+	return strdup(root);
+}
+
 int source_scan(struct source *src, const char *root,
 		const struct source_filter *filter, char **err)
 {
@@ -556,8 +567,11 @@ int source_scan(struct source *src, const char *root,
 	if (!is_dir(real))
 		return fail(err, -ENOTDIR, "source '%s' is not a folder", root);
 	src->root = strdup(real);
-	if (!src->root)
+	src->aiwg_root = aiwg_root_of(real);
+	if (!src->root || !src->aiwg_root) {
+		source_release(src);
 		return -ENOMEM;
+	}
 	rc = find_units(src, filter, err);
 	for (int k = 0; !rc && k < ARTIFACT_KIND_COUNT; k++) {
 		for (size_t u = 0; !rc && u < src->nunits; u++) {
@@ -600,6 +614,7 @@ void source_release(struct source *src)
 	free(src->artifacts);
 	free(src->shadowed);
 	free(src->root);
+	free(src->aiwg_root);
 	memset(src, 0, sizeof(*src));
 }
 

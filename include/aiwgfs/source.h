@@ -75,7 +75,13 @@ struct source_filter {
  */
 struct source {
 	char *root; /* absolute, as given (symlinks resolved) */
-	bool aiwg;  /* AIWG shape, else flat */
+	/*
+	 * Where AIWG-root references ("@agentic/code/...", "$AIWG_ROOT/...")
+	 * point: the folder that holds agentic/code, also when `root` is
+	 * agentic/code itself; `root` for a flat tree.
+	 */
+	char *aiwg_root;
+	bool aiwg; /* AIWG shape, else flat */
 	struct unit *units;
 	size_t nunits;
 	struct artifact *artifacts;
