@@ -178,3 +178,96 @@ exclude_block() {
 serving() {
 	[ -n "$(daemon_pid "$@")" ]
 }
+
+# claude_view_of FILE [SOURCE]: FILE of the source (default $SRC) as the
+# claude view shows it with reference rewriting on, worked out here from
+# the rules of include/aiwgfs/refs.h: in the body of a Markdown file,
+# outside fenced code blocks and code spans, "@agentic/code/P" becomes
+# "@SOURCE/agentic/code/P", and "$AIWG_ROOT/P", "${AIWG_ROOT}/P",
+# "{AIWG_ROOT}/P" and "~/.local/share/ai-writing-guide/P" become
+# "SOURCE/P", when that target exists. "@.claude/..." names the claude view
+# itself and stays. Code is what the example tree holds: fences and code
+# spans within a line.
+claude_view_of() {
+	python3 - "$1" "$(realpath "${2:-$SRC}")" <<'PY'
+import os, re, stat, sys
+path, root = sys.argv[1], sys.argv[2].encode()
+data = open(path, "rb").read()
+out = sys.stdout.buffer
+if not path.endswith(".md"):
+    out.write(data)
+    sys.exit(0)
+body_off = 0
+m = re.match(rb"(\xef\xbb\xbf)?---\r?\n", data)
+if m:
+    end = re.search(rb"^---\r?$\n?", data[m.end():], re.M)
+    if end:
+        body_off = m.end() + end.end()
+out.write(data[:body_off])
+body = data[body_off:]
+PREFIXES = [(b"@agentic/code/", b"@", b"agentic/code/"),
+            (b"$AIWG_ROOT/", b"", b""), (b"${AIWG_ROOT}/", b"", b""),
+            (b"{AIWG_ROOT}/", b"", b""),
+            (b"~/.local/share/ai-writing-guide/", b"", b"")]
+WORD = set(b"-_./~@$%+\\")
+STOP = set(b"\"'`<>()[]*")
+
+def word_byte(c):
+    return chr(c).isalnum() and c < 0x80 or c >= 0x80 or c in WORD
+
+def target(sub, p):
+    if not p or p.startswith(b"/") or b".." in p.split(b"/"):
+        return None
+    t = root + b"/" + sub + p
+    try:
+        st = os.stat(t)
+    except OSError:
+        return None
+    return t if stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode) else None
+
+def line(s, prev):
+    res, i = b"", 0
+    while i < len(s):
+        if s[i:i + 1] == b"`":
+            run = len(s[i:]) - len(s[i:].lstrip(b"`"))
+            m = re.compile(rb"(?<!`)" + b"`" * run + rb"(?!`)").search(s, i + run)
+            n = m.end() - i if m else run
+            res += s[i:i + n]
+            i += n
+            continue
+        for pfx, keep, sub in PREFIXES:
+            before = s[i - 1] if i else prev
+            if not s.startswith(pfx, i) or (before is not None and word_byte(before)):
+                continue
+            end = i + len(pfx)
+            while end < len(s) and s[end] > 0x20 and s[end] != 0x7f and s[end] not in STOP:
+                end += 1
+            while end > i + len(pfx) and s[end - 1] in b".,:;!?":
+                end -= 1
+            t = target(sub, s[i + len(pfx):end])
+            if t:
+                res += keep + t
+                i = end
+                break
+        else:
+            res += s[i:i + 1]
+            i += 1
+    return res
+
+fence = None
+prev = None
+for ln in body.splitlines(keepends=True):
+    text = ln.rstrip(b"\r\n")
+    m = re.match(rb" {0,3}(`{3,}|~{3,})", text)
+    if fence:
+        if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+            fence = None
+        out.write(ln)
+    elif m:
+        fence = m.group(1)
+        out.write(ln)
+    else:
+        out.write(line(text, prev) + ln[len(text):])
+    prev = ln[-1] if ln else prev
+PY
+}

@@ -17,7 +17,9 @@ files = [".claude/agents/test-engineer.md",
          ".claude/skills/test-coverage/SKILL.md",
          ".claude/skills/test-coverage/scripts/check.sh",
          ".github/agents/test-engineer.agent.md",
-         ".github/copilot-instructions.md"]
+         ".github/copilot-instructions.md",
+         ".codex/agents/test-engineer.toml",
+         ".agents/skills/test-coverage/SKILL.md"]
 
 def expect_err(what, want, fn, *args):
     try:
@@ -114,14 +116,17 @@ for b in bad:
 sys.exit(1 if bad else 0)
 PY
 
-# Shell tools fail too, and the file keeps its bytes.
+# Shell tools fail too, and the file keeps its bytes: the source's, with
+# its references rewritten (mounted with the default, rewriting on).
 f=$REPO/.claude/agents/test-engineer.md
 src=$UNITS/frameworks/sdlc-complete/agents/test-engineer.md
+claude_view_of "$src" >"$SCRATCH/want"
+check "the rewritten source differs from the source" sh -c "! cmp -s '$src' '$SCRATCH/want'"
 check "shell redirect into a synthesized file fails" sh -c "! echo x 2>/dev/null >'$f'"
 check "shell append to a synthesized file fails" sh -c "! echo x 2>/dev/null >>'$f'"
 check "rm -f of a synthesized file fails" sh -c "! rm -f '$f' 2>/dev/null"
 check "rm -rf of a synthesized folder fails" sh -c "! rm -rf '$REPO/.claude/skills' 2>/dev/null"
-check "file is still the source" cmp -s "$src" "$f"
+check "file is still the source" cmp -s "$SCRATCH/want" "$f"
 check "skills survived rm -rf" cmp -s "$UNITS/frameworks/sdlc-complete/skills/test-coverage/scripts/check.sh" \
 	"$REPO/.claude/skills/test-coverage/scripts/check.sh"
 check "the source is untouched" cmp -s "$src" "$AIWGFS_EXAMPLES/aiwg/agentic/code/frameworks/sdlc-complete/agents/test-engineer.md"

@@ -21,7 +21,8 @@ check_eq "new agent readable" "$(cat "$C/agents/new.md" 2>&1)" x
 check_eq "new skill readable" "$(cat "$C/skills/mine/SKILL.md" 2>&1)" y
 check_eq "settings readable" "$(cat "$C/settings.local.json" 2>&1)" '{"permissions": {}}'
 
-# Listed alongside the synthesized entries, which still read as the source.
+# Listed alongside the synthesized entries, which still read as the source
+# (with its references rewritten: the default).
 agents=$(ls "$C/agents")
 check "new.md listed in agents" grep -qx new.md <<<"$agents"
 n=0
@@ -30,7 +31,8 @@ for f in "$UNITS"/*/*/agents/*.md; do
 	[ "$id" = README ] && continue
 	n=$((n + 1))
 	check "agent $id still listed" grep -qx "$id.md" <<<"$agents"
-	check "agent $id still the source" cmp -s "$f" "$C/agents/$id.md"
+	claude_view_of "$f" >"$SCRATCH/want"
+	check "agent $id still the source" cmp -s "$SCRATCH/want" "$C/agents/$id.md"
 done
 check_eq "agents listed: the source's plus new.md" "$(wc -l <<<"$agents")" $((n + 1))
 skills=$(ls "$C/skills")
@@ -66,7 +68,7 @@ check_eq "only the folders they need remain" "$(cd "$C" 2>/dev/null && find . -t
 # Mounted again, the real files merge with the synthesized ones.
 mount_views --platforms claude
 check_eq "new.md after remount" "$(cat "$C/agents/new.md" 2>&1)" x
-check "synthesized agent after remount" cmp -s \
-	"$UNITS/frameworks/sdlc-complete/agents/test-engineer.md" "$C/agents/test-engineer.md"
+claude_view_of "$UNITS/frameworks/sdlc-complete/agents/test-engineer.md" >"$SCRATCH/want"
+check "synthesized agent after remount" cmp -s "$SCRATCH/want" "$C/agents/test-engineer.md"
 aiwgfs umount "$REPO" >/dev/null || fail "second umount failed"
 check ".claude kept after the second umount" [ -f "$C/agents/new.md" ]

@@ -64,10 +64,16 @@ done
 check "nothing mounted for an unknown platform" nothing_mounted "$SCRATCH"
 check "no placeholder for an unknown platform" [ ! -e "$REPO/.claude" ]
 
-# Mounted: a second mount is refused; status, ls and render agree with it.
+# Mounted (every platform, the default): a second mount is refused; status,
+# ls and render agree with it. The views are the ones mount printed.
 mount_views
+mapfile -t views < <(awk '$1 == "mounted" { print $2 }' "$SCRATCH/mount.out")
+check "mount printed the claude and copilot views" \
+	sh -c 'printf "%s\n" "$@" | grep -qx .claude && printf "%s\n" "$@" | grep -qx .github' sh "${views[@]}"
+check_eq "one mount per view mount printed" "$(mounted_under "$SCRATCH" | sort)" \
+	"$(printf '%s\n' "${views[@]/#/$REPO/}" | sort)"
 check_eq "status exits 0" "$(run_rc status "$REPO")" 0
-for v in .claude .github; do
+for v in "${views[@]}"; do
 	check "status lists $v" grep -qxF "$REPO/$v" "$OUT"
 	# The lines after a view's line, up to the next view, hold its figures.
 	fig=$(awk -v v="$REPO/$v" '$0 == v { on = 1; next } /^[^ ]/ { on = 0 } on' "$OUT")
@@ -81,7 +87,8 @@ check_eq "status from inside the repository" "$(cd "$REPO" && aiwgfs status >/de
 rc=$(run_rc mount "$SRC" "$REPO")
 check "a second mount exits non-zero" [ "$rc" -ne 0 ]
 check "the second mount says 'already'" grep -q already "$ERR"
-check_eq "still exactly two mounts" "$(mounted_under "$SCRATCH" | wc -l)" 2
+check_eq "still exactly the mounts of the views mount printed" \
+	"$(mounted_under "$SCRATCH" | wc -l)" "${#views[@]}"
 
 check_eq "ls exits 0" "$(run_rc ls "$SRC")" 0
 cp "$OUT" "$SCRATCH/ls"
@@ -90,7 +97,10 @@ while IFS= read -r f; do
 	check "ls path $f is a file in the view" [ -f "$REPO/$f" ]
 done <"$SCRATCH/ls"
 check_eq "ls lists exactly the files of the mounted views" \
-	"$(sort "$SCRATCH/ls")" "$(cd "$REPO" && find .claude .github -type f | sort)"
+	"$(sort "$SCRATCH/ls")" "$(cd "$REPO" && find "${views[@]}" -type f | sort)"
+# Every view of ls is mounted (AGENTS.md and GEMINI.md are files: no "/").
+check_eq "ls and mount name the same views" "$(cut -d/ -f1 "$SCRATCH/ls" | sort -u)" \
+	"$(printf '%s\n' "${views[@]}" | sort)"
 check_eq "ls -l exits 0" "$(run_rc ls -l "$SRC")" 0
 while read -r size f; do
 	check_eq "ls -l size of $f" "$size" "$(stat -c %s "$REPO/$f")"
@@ -116,7 +126,9 @@ check_eq "status with nothing mounted exits 0" "$(run_rc status "$REPO")" 0
 mount_views --frameworks sdlc --platforms claude
 for f in "$UNITS"/frameworks/sdlc-complete/agents/*.md; do
 	id=$(basename "$f" .md)
-	check "sdlc agent $id present" cmp -s "$f" "$REPO/.claude/agents/$id.md"
+	# the source, with its references rewritten (the default)
+	claude_view_of "$f" >"$SCRATCH/want"
+	check "sdlc agent $id present" cmp -s "$SCRATCH/want" "$REPO/.claude/agents/$id.md"
 done
 for f in "$UNITS"/frameworks/media-curator/agents/*.md; do
 	id=$(basename "$f" .md)

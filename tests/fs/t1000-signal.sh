@@ -68,7 +68,11 @@ done
 # once the reader has closed it.
 start_foreground
 F=.claude/agents/test-engineer.md
-WANT=$UNITS/frameworks/sdlc-complete/agents/test-engineer.md
+# What the view shows: the source with its references rewritten (the
+# default), larger than the source.
+WANT=$SCRATCH/want
+claude_view_of "$UNITS/frameworks/sdlc-complete/agents/test-engineer.md" >"$WANT"
+check "the view of $F is not the source" sh -c "! cmp -s '$UNITS/frameworks/sdlc-complete/agents/test-engineer.md' '$WANT'"
 mkfifo "$SCRATCH/go" "$SCRATCH/ready"
 python3 - "$REPO/$F" "$WANT" "$SCRATCH/ready" "$SCRATCH/go" >"$SCRATCH/reader.out" 2>&1 <<'PY' &
 import os, sys

@@ -10,26 +10,46 @@ rm -rf "$SRC"
 python3 "$AIWGFS_SCRIPTS/gen-corpus.py" "$SRC" >/dev/null || fail "gen-corpus"
 mount_views
 
-count=$(find "$REPO/.claude" "$REPO/.github" -type f | wc -l)
-want=$("$AIWGFS" ls "$SRC" | wc -l)
+# Every view (the default: all platforms): the folders and the single-file
+# views AGENTS.md and GEMINI.md, which ls lists without a "/".
+"$AIWGFS" ls "$SRC" >"$SCRATCH/ls" || fail "ls"
+mapfile -t views < <(cut -d/ -f1 "$SCRATCH/ls" | sort -u)
+check_eq "the views of ls are the views mount printed" "${views[*]}" \
+	"$(awk '$1 == "mounted" { print $2 }' "$SCRATCH/mount.out" | sort | tr '\n' ' ' | sed 's/ $//')"
+check_eq "one mount per view" "$(mounted_under "$REPO" | wc -l)" "${#views[@]}"
+check "the claude and copilot views are among them" \
+	sh -c 'printf "%s\n" "$@" | grep -qx .claude && printf "%s\n" "$@" | grep -qx .github' sh "${views[@]}"
+
+count=$(cd "$REPO" && find "${views[@]}" -type f | wc -l)
+want=$(wc -l <"$SCRATCH/ls")
 check_eq "files in the views" "$count" "$want"
 check "hundreds of files" [ "$count" -gt 1500 ]
 
-python3 - "$REPO" <<'PY' || fail "sizes and bytes"
+python3 - "$REPO" "$want" "${views[@]}" <<'PY' || fail "sizes and bytes"
 import os, sys
-repo, bad, n = sys.argv[1], 0, 0
-for view in (".claude", ".github"):
-    for root, dirs, files in os.walk(os.path.join(repo, view)):
+repo, want, views, bad, n = sys.argv[1], int(sys.argv[2]), sys.argv[3:], 0, 0
+
+def check(p):
+    global bad, n
+    size = os.stat(p).st_size
+    with open(p, "rb") as f:
+        data = f.read()
+    n += 1
+    if len(data) != size:
+        bad += 1
+        print("size", p, size, len(data), file=sys.stderr)
+
+for view in views:
+    top = os.path.join(repo, view)
+    if os.path.isfile(top):
+        check(top)
+    for root, dirs, files in os.walk(top):
         for name in files:
-            p = os.path.join(root, name)
-            size = os.stat(p).st_size
-            with open(p, "rb") as f:
-                data = f.read()
-            n += 1
-            if len(data) != size:
-                bad += 1
-                print("size", p, size, len(data), file=sys.stderr)
+            check(os.path.join(root, name))
 print(n, "files read", file=sys.stderr)
+if n != want:
+    bad += 1
+    print("read", n, "files, ls lists", want, file=sys.stderr)
 sys.exit(1 if bad else 0)
 PY
 
@@ -38,4 +58,4 @@ while read -r path; do
 	"$AIWGFS" render "$SRC" "$path" >"$SCRATCH/rendered" ||
 		fail "render $path"
 	check "$path as rendered" cmp -s "$SCRATCH/rendered" "$REPO/$path"
-done < <("$AIWGFS" ls "$SRC" | awk 'NR % 97 == 1')
+done < <(awk 'NR % 97 == 1' "$SCRATCH/ls")

@@ -1275,12 +1275,23 @@ static bool whole_utf8(const char *b, size_t len, size_t i)
  * Parts are as full as they can be: the next part's first section would
  * not have fitted.
  */
+/* Windsurf's limits are characters: UTF-8 code points. */
+static size_t chars(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
+}
+
+/* Whether the next part's first section would not have fit in this one. */
 static bool packed(const char *next, size_t next_len, size_t len, size_t room)
 {
 	const char *h = memmem(next, next_len, "\n## ", 4);
 	size_t first = h ? (size_t)(h - next) + 1 : next_len;
 
-	return len + first > room;
+	return len + chars(next, first) > room;
 }
 
 static void release_parts(struct cache *c, struct cache_entry **parts, size_t n)
@@ -1309,7 +1320,7 @@ static size_t check_split(const struct model *m, struct cache *c,
 
 	CHECK(n > 0);
 	for (size_t i = 0; i < n; i++) {
-		CHECK(parts[i]->size <= RULE_LIMIT);
+		CHECK(chars(parts[i]->data, parts[i]->size) <= RULE_LIMIT);
 		CHECK(!strncmp(parts[i]->data, head, hl));
 		split_body(parts[i], &b[i], &len[i]);
 		CHECK(b[i] == parts[i]->data + hl);
@@ -1318,7 +1329,8 @@ static size_t check_split(const struct model *m, struct cache *c,
 		buf_add(&all, b[i], len[i]);
 	}
 	for (size_t i = 0; greedy && i + 1 < n; i++)
-		CHECK(packed(b[i + 1], len[i + 1], len[i], RULE_LIMIT - hl));
+		CHECK(packed(b[i + 1], len[i + 1], chars(b[i], len[i]),
+			     RULE_LIMIT - chars(head, hl)));
 	CHECK(!strcmp(all.data, body) && all.len == strlen(body));
 	release_parts(c, parts, n);
 	buf_release(&all);
@@ -1447,7 +1459,7 @@ static void check_cut_workflow(const struct model *m, struct cache *c,
 	CHECK(e && a);
 	if (!e || !a)
 		goto out;
-	CHECK(e->size <= WORKFLOW_LIMIT);
+	CHECK(chars(e->data, e->size) <= WORKFLOW_LIMIT);
 	CHECK(!strncmp(e->data, "---\ndescription: ", 17));
 	split_body(e, &b, &len);
 	CHECK(len > keep && !memcmp(b, body, keep));
@@ -1505,7 +1517,7 @@ static void test_windsurf_workflows(void)
 		size_t len;
 
 		split_body(e, &b, &len);
-		CHECK(e->size <= WORKFLOW_LIMIT);
+		CHECK(chars(e->data, e->size) <= WORKFLOW_LIMIT);
 		CHECK(len > keep && !memcmp(b, huge.data, keep));
 		CHECK(!memmem(e->data, e->size, "# Later", 7));
 		keep = (size_t)(strstr(b, "\n> ") - b);

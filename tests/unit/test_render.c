@@ -118,19 +118,312 @@ static bool keys_are(const struct frontmatter *fm, const char *const *keys,
 	return ok;
 }
 
-/* Output and source have the same body after their frontmatter. */
+/*
+ * Output and `want` have the same body after their frontmatter: `want` is
+ * the source as the view shows it (want_view_text()), whose frontmatter is
+ * the source's, so `src_fm` (the source's) places its body.
+ */
 static bool same_body(const struct cache_entry *e,
-		      const struct frontmatter *out_fm, const struct buf *src,
+		      const struct frontmatter *out_fm, const struct buf *want,
 		      const struct frontmatter *src_fm)
 {
-	return same_bytes(
+	bool same = same_bytes(
 		e->data + out_fm->body_off, e->size - out_fm->body_off,
-		src->data + src_fm->body_off, src->len - src_fm->body_off);
+		want->data + src_fm->body_off, want->len - src_fm->body_off);
+
+	if (!same)
+		fprintf(stderr,
+			"  body differs:\n--- got\n%.*s\n--- want\n%.*s\n",
+			(int)(e->size - out_fm->body_off),
+			e->data + out_fm->body_off,
+			(int)(want->len - src_fm->body_off),
+			want->data + src_fm->body_off);
+	return same;
 }
 
 static char *dest_of(const char *platform, const struct artifact *a)
 {
 	return render_dest_path(registry_find(platform), a);
+}
+
+/*
+ * The text a view shows for a source file, as include/aiwgfs/refs.h defines
+ * reference rewriting, worked out here on its own: the frontmatter (the
+ * first `body_off` bytes) as it is, and in the body, outside code, each
+ * AIWG-root reference whose target exists becomes its absolute path in
+ * SOURCE and each "@.claude/<kind>/<id>..." of an artifact becomes its path
+ * in `platform`'s view (claude or copilot, per DESIGN.md's table). Code here
+ * is what the example trees and the fixtures of this file hold: fenced
+ * blocks (``` or ~~~, fence lines included) and code spans within a line.
+ * Without rewriting, or for a file that is not Markdown, the text itself.
+ */
+static bool ref_word_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       (c >= 'a' && c <= 'z') || c >= 0x80 ||
+	       (c && strchr("-_./~@$%+\\", c));
+}
+
+static bool ref_stop_byte(unsigned char c)
+{
+	return c <= ' ' || c == 0x7f || strchr("\"'`<>()[]*", c);
+}
+
+/* A skill folder's name as a skill name: lower case, runs to one "-". */
+static void skill_name_of(const char *id, struct buf *out)
+{
+	bool dash = false;
+
+	for (const char *p = id; *p; p++) {
+		char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (dash && out->len)
+				buf_addch(out, '-');
+			buf_addch(out, c);
+			dash = false;
+		} else {
+			dash = true;
+		}
+	}
+}
+
+/* "@" and where `platform` shows an artifact, per DESIGN.md; false: none. */
+static bool want_artifact_ref(const struct model *m, const char *platform,
+			      const char *p, size_t n, struct buf *out)
+{
+	/* where each kind goes: before and after the id, per platform */
+	static const struct {
+		enum artifact_kind kind;
+		const char *dir, *claude[2], *copilot[2];
+	} kinds[] = {
+		{ ARTIFACT_AGENT,
+		  "agents/",
+		  { ".claude/agents/", ".md" },
+		  { ".github/agents/", ".agent.md" } },
+		{ ARTIFACT_COMMAND,
+		  "commands/",
+		  { ".claude/commands/", ".md" },
+		  { ".github/prompts/", ".prompt.md" } },
+		{ ARTIFACT_RULE,
+		  "rules/",
+		  { ".claude/rules/", ".md" },
+		  { ".github/instructions/", ".instructions.md" } },
+		{ ARTIFACT_SKILL,
+		  "skills/",
+		  { ".claude/skills/", "" },
+		  { ".github/skills/", "" } },
+	};
+	bool claude = !strcmp(platform, "claude");
+
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		size_t dl = strlen(kinds[k].dir);
+		const char *id = p + dl, *slash;
+		size_t id_len, rest_len = 0;
+		struct buf idb = BUF_INIT, name = BUF_INIT;
+		bool ok;
+
+		if (n <= dl || memcmp(p, kinds[k].dir, dl))
+			continue;
+		slash = memchr(id, '/', n - dl);
+		if (kinds[k].kind == ARTIFACT_SKILL) {
+			id_len = slash ? (size_t)(slash - id) : n - dl;
+			rest_len = n - dl - id_len;
+		} else {
+			if (slash || n - dl <= 3 || memcmp(p + n - 3, ".md", 3))
+				return false;
+			id_len = n - dl - 3;
+		}
+		buf_add(&idb, id, id_len);
+		ok = id_len && source_find(&m->src, kinds[k].kind, idb.data);
+		if (ok) {
+			if (kinds[k].kind == ARTIFACT_SKILL)
+				skill_name_of(idb.data, &name);
+			else
+				buf_adds(&name, idb.data);
+			const char *const *at =
+				claude ? kinds[k].claude : kinds[k].copilot;
+
+			buf_addch(out, '@');
+			buf_adds(out, at[0]);
+			buf_adds(out, name.data);
+			buf_adds(out, at[1]);
+			/* "/rest" of a skill reference, as it was */
+			buf_add(out, id + id_len, rest_len);
+		}
+		buf_release(&idb);
+		buf_release(&name);
+		return ok;
+	}
+	return false;
+}
+
+/* The absolute path of an AIWG-root reference's target; false: none. */
+static bool want_root_ref(const struct model *m, const char *sub, bool at,
+			  const char *p, size_t n, struct buf *out)
+{
+	struct buf path = BUF_INIT;
+	struct stat st;
+	bool ok;
+
+	if (!n || p[0] == '/')
+		return false;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+
+		while (j < n && p[j] != '/')
+			j++;
+		if (j - i == 2 && p[i] == '.' && p[i + 1] == '.')
+			return false;
+		i = j + 1;
+	}
+	buf_addf(&path, "%s/%s", m->src.root, sub);
+	buf_add(&path, p, n);
+	ok = !stat(path.data, &st) &&
+	     (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode));
+	if (ok) {
+		if (at)
+			buf_addch(out, '@');
+		buf_add(out, path.data, path.len);
+	}
+	buf_release(&path);
+	return ok;
+}
+
+/* One line outside fenced code, with its code spans kept as they are. */
+static void want_line(const struct model *m, const char *platform,
+		      const char *body, size_t ls, size_t le, struct buf *out)
+{
+	static const struct {
+		const char *text, *sub;
+		bool at, artifact;
+	} refs[] = {
+		{ "@agentic/code/", "agentic/code/", true, false },
+		{ "$AIWG_ROOT/", "", false, false },
+		{ "${AIWG_ROOT}/", "", false, false },
+		{ "{AIWG_ROOT}/", "", false, false },
+		{ "~/.local/share/ai-writing-guide/", "", false, false },
+		{ "@.claude/", "", false, true },
+	};
+	size_t i = ls;
+
+	while (i < le) {
+		size_t k, run = 0;
+
+		if (body[i] == '`') {
+			/* A code span: to the next run of as many backticks */
+			size_t j;
+
+			while (i + run < le && body[i + run] == '`')
+				run++;
+			for (j = i + run; j < le;) {
+				size_t r = 0;
+
+				while (j + r < le && body[j + r] == '`')
+					r++;
+				if (r == run)
+					break;
+				j += r ? r : 1;
+			}
+			if (j < le)
+				run = j + run - i;
+			buf_add(out, body + i, run);
+			i += run;
+			continue;
+		}
+		for (k = 0; k < ARRAY_SIZE(refs); k++) {
+			size_t pl = strlen(refs[k].text), end;
+			bool done;
+
+			if (le - i < pl || memcmp(body + i, refs[k].text, pl) ||
+			    (i > 0 &&
+			     ref_word_byte((unsigned char)body[i - 1])))
+				continue;
+			end = i + pl;
+			while (end < le &&
+			       !ref_stop_byte((unsigned char)body[end]))
+				end++;
+			while (end > i + pl && strchr(".,:;!?", body[end - 1]))
+				end--;
+			done = refs[k].artifact
+				       ? want_artifact_ref(m, platform,
+							   body + i + pl,
+							   end - i - pl, out)
+				       : want_root_ref(m, refs[k].sub,
+						       refs[k].at,
+						       body + i + pl,
+						       end - i - pl, out);
+			if (done) {
+				i = end;
+				break;
+			}
+		}
+		if (k == ARRAY_SIZE(refs))
+			buf_addch(out, body[i++]);
+	}
+}
+
+/* The length of a fence run at the start of a line (0: none), its byte. */
+static size_t fence_run(const char *p, size_t n, char *ch)
+{
+	size_t i = 0, run = 0;
+
+	while (i < n && i < 3 && p[i] == ' ')
+		i++;
+	if (i < n && (p[i] == '`' || p[i] == '~')) {
+		*ch = p[i];
+		while (i + run < n && p[i + run] == *ch)
+			run++;
+	}
+	return run >= 3 ? run : 0;
+}
+
+static void want_rewritten(const struct model *m, const char *platform,
+			   const char *text, size_t len, size_t body_off,
+			   bool markdown, struct buf *out)
+{
+	const char *body = text + body_off;
+	size_t n = len - body_off, ls = 0, open = 0;
+	char open_ch = 0;
+
+	buf_reset(out);
+	buf_add(out, text, body_off);
+	if (!m->opts.rewrite_refs || !markdown) {
+		buf_add(out, body, n);
+		return;
+	}
+	while (ls < n) {
+		const char *nl = memchr(body + ls, '\n', n - ls);
+		size_t le = nl ? (size_t)(nl - body) : n, run;
+		char ch = 0;
+
+		run = fence_run(body + ls, le - ls, &ch);
+		if (open) {
+			/* inside a fence: closed by a run as long or longer */
+			if (run >= open && ch == open_ch)
+				open = 0;
+			buf_add(out, body + ls, le - ls);
+		} else if (run) {
+			open = run;
+			open_ch = ch;
+			buf_add(out, body + ls, le - ls);
+		} else {
+			want_line(m, platform, body, ls, le, out);
+		}
+		if (nl)
+			buf_addch(out, '\n');
+		ls = le + 1;
+	}
+}
+
+/* want_rewritten() of a source file read into `src`, for `platform`. */
+static void want_view_text(const struct model *m, const char *platform,
+			   const char *path, const struct buf *src,
+			   struct buf *out)
+{
+	want_rewritten(m, platform, src->data, src->len,
+		       fm_body_offset(src->data, src->len),
+		       str_ends_with(path, ".md"), out);
 }
 
 static void test_renderers_known(void)
@@ -373,6 +666,8 @@ struct walk_ctx {
 	const struct model *m;
 	struct cache *c;
 	size_t compared, skipped, failed;
+	size_t with_refs; /* compared files that hold references */
+	size_t rewritten; /* compared files whose view text is not the source */
 };
 
 /* Whether a SKILL.md already has a valid name and description. */
@@ -404,11 +699,14 @@ static bool has_refs(const struct buf *b)
 	return false;
 }
 
-/* A claude file equals its source, byte for byte. */
+/*
+ * A claude file equals its source, byte for byte; with rewriting on, the
+ * source with its references rewritten (want_view_text()).
+ */
 static void identity_one(const struct vnode *n, void *arg)
 {
 	struct walk_ctx *ctx = arg;
-	struct buf src = BUF_INIT;
+	struct buf src = BUF_INIT, want = BUF_INIT;
 	struct cache_entry *e = NULL;
 	char *path;
 	int rc;
@@ -416,24 +714,30 @@ static void identity_one(const struct vnode *n, void *arg)
 	path = n->sub ? path_join(n->artifact->path, n->sub)
 		      : strdup(n->artifact->path);
 	CHECK(path && read_source(path, &src) == 0);
-	if ((n->sub && !strcmp(n->sub, "SKILL.md") &&
-	     !skill_md_complete(&src, n->artifact->id)) ||
-	    (ctx->m->opts.rewrite_refs && has_refs(&src))) {
+	if (n->sub && !strcmp(n->sub, "SKILL.md") &&
+	    !skill_md_complete(&src, n->artifact->id)) {
 		ctx->skipped++;
 		goto out;
 	}
+	if (path)
+		want_view_text(ctx->m, "claude", path, &src, &want);
+	ctx->with_refs += has_refs(&src);
+	ctx->rewritten += !same_bytes(want.data, want.len, src.data, src.len);
 	rc = render_node(ctx->m, n, ctx->c, &e);
 	CHECK(rc == 0);
-	if (!rc && !same_bytes(e->data, e->size, src.data, src.len)) {
+	if (!rc && !same_bytes(e->data, e->size, want.data, want.len)) {
 		ctx->failed++;
-		fprintf(stderr, "  .claude/%s differs from '%s'\n", n->path,
-			path);
+		fprintf(stderr, "  .claude/%s differs from '%s'%s\n", n->path,
+			path,
+			ctx->m->opts.rewrite_refs ? " (references rewritten)"
+						  : "");
 	}
 	ctx->compared++;
 	if (e)
 		cache_release(ctx->c, e);
 out:
 	buf_release(&src);
+	buf_release(&want);
 	free(path);
 }
 
@@ -455,10 +759,15 @@ static void test_claude_identity(void)
 	/* Only the three SKILL.md files that lack a field are not identity. */
 	CHECK(ctx.skipped == 3);
 	CHECK(v && ctx.compared + ctx.skipped == v->nfiles);
+	/* References are left alone when rewriting is off. */
+	CHECK(ctx.with_refs > 5 && ctx.rewritten == 0);
 	model_release(&m);
 	cache_free(ctx.c);
 
-	/* With rewriting on, files without references stay identical. */
+	/*
+	 * With rewriting on, files without references stay identical, and
+	 * those with references differ from the source in them only.
+	 */
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.c = cache_new(0);
 	CHECK(build(&m, aiwg_root, claude, true, NULL) == 0);
@@ -468,6 +777,9 @@ static void test_claude_identity(void)
 		vnode_walk(v->root, identity_one, &ctx);
 	CHECK(ctx.failed == 0);
 	CHECK(ctx.compared > 20);
+	CHECK(ctx.skipped == 3);
+	CHECK(v && ctx.compared + ctx.skipped == v->nfiles);
+	CHECK(ctx.rewritten > 5);
 	model_release(&m);
 	cache_free(ctx.c);
 
@@ -549,7 +861,7 @@ static void copilot_agent(const struct model *m, struct cache *c,
 {
 	static const char *const keys[] = { "name", "description", "tools" };
 	struct frontmatter sfm, ofm;
-	struct buf src = BUF_INIT, desc = BUF_INIT;
+	struct buf src = BUF_INIT, desc = BUF_INIT, want = BUF_INIT;
 	struct cache_entry *e;
 	const char *tools[16];
 	size_t ntools;
@@ -569,17 +881,19 @@ static void copilot_agent(const struct model *m, struct cache *c,
 	CHECK(desc.len > 0);
 	CHECK_STR(fm_get_str(&ofm, "description"), desc.data);
 	check_tools(&ofm, tools, ntools);
-	CHECK(same_body(e, &ofm, &src, &sfm));
+	want_view_text(m, "copilot", a->path, &src, &want);
+	CHECK(same_body(e, &ofm, &want, &sfm));
 	fm_release(&ofm);
 	fm_release(&sfm);
 	cache_release(c, e);
 out_free:
 	buf_release(&src);
 	buf_release(&desc);
+	buf_release(&want);
 	free(path);
 }
 
-static void test_copilot_agents(void)
+static void test_copilot_agents(bool rewrite)
 {
 	static const char *const sec[] = { "read", "search" };
 	static const char *const orch[] = { "agent", "todo",	"read",
@@ -591,7 +905,7 @@ static void test_copilot_agents(void)
 	struct model m;
 	size_t n = 0;
 
-	CHECK(build(&m, aiwg_root, both, true, NULL) == 0);
+	CHECK(build(&m, aiwg_root, both, rewrite, NULL) == 0);
 	for (size_t i = 0; i < m.src.nartifacts; i++) {
 		if (m.src.artifacts[i].kind != ARTIFACT_AGENT)
 			continue;
@@ -648,7 +962,7 @@ static void copilot_prompt(const struct model *m, struct cache *c,
 					    "agent" };
 	static const char *const without[] = { "description", "agent" };
 	struct frontmatter sfm, ofm;
-	struct buf src = BUF_INIT, desc = BUF_INIT;
+	struct buf src = BUF_INIT, desc = BUF_INIT, want = BUF_INIT;
 	struct cache_entry *e;
 	const char *hint;
 	char *path = dest_of("copilot", a);
@@ -671,24 +985,26 @@ static void copilot_prompt(const struct model *m, struct cache *c,
 	CHECK_STR(fm_get_str(&ofm, "agent"), "agent");
 	want_description(src.data, src.len, &desc);
 	CHECK_STR(fm_get_str(&ofm, "description"), desc.data);
-	CHECK(same_body(e, &ofm, &src, &sfm));
+	want_view_text(m, "copilot", a->path, &src, &want);
+	CHECK(same_body(e, &ofm, &want, &sfm));
 	fm_release(&ofm);
 	fm_release(&sfm);
 	cache_release(c, e);
 out_free:
 	buf_release(&src);
 	buf_release(&desc);
+	buf_release(&want);
 	free(path);
 }
 
-static void test_copilot_prompts(void)
+static void test_copilot_prompts(bool rewrite)
 {
 	struct cache *c = cache_new(0);
 	struct model m;
 	size_t n = 0, hints = 0;
-	char *root = path_join(tmp, "prompts");
+	char *root = path_join(tmp, rewrite ? "prompts" : "prompts-plain");
 
-	CHECK(build(&m, aiwg_root, both, true, NULL) == 0);
+	CHECK(build(&m, aiwg_root, both, rewrite, NULL) == 0);
 	for (size_t i = 0; i < m.src.nartifacts; i++) {
 		if (m.src.artifacts[i].kind != ARTIFACT_COMMAND)
 			continue;
@@ -709,7 +1025,7 @@ static void test_copilot_prompts(void)
 			    "---\nBody\n") == 0);
 	CHECK(tmp_write_str(root, "commands/no-fm.md",
 			    "# Title\n\nWhat the command does.\n") == 0);
-	CHECK(build(&m, root, both, true, NULL) == 0);
+	CHECK(build(&m, root, both, rewrite, NULL) == 0);
 	n = hints = 0;
 	for (size_t i = 0; i < m.src.nartifacts; i++) {
 		if (m.src.artifacts[i].kind != ARTIFACT_COMMAND)
@@ -730,6 +1046,7 @@ static void copilot_rule(const struct model *m, struct cache *c,
 	static const char *const keys[] = { "applyTo", "description" };
 	struct frontmatter sfm, ofm;
 	struct buf src = BUF_INIT, desc = BUF_INIT, globs = BUF_INIT;
+	struct buf want = BUF_INIT;
 	struct cache_entry *e;
 	char **paths = NULL;
 	int np;
@@ -754,7 +1071,8 @@ static void copilot_rule(const struct model *m, struct cache *c,
 	else
 		CHECK(fm_get_str(&ofm, "description") &&
 		      *fm_get_str(&ofm, "description"));
-	CHECK(same_body(e, &ofm, &src, &sfm));
+	want_view_text(m, "copilot", a->path, &src, &want);
+	CHECK(same_body(e, &ofm, &want, &sfm));
 	fm_release(&ofm);
 	fm_release(&sfm);
 	cache_release(c, e);
@@ -762,10 +1080,11 @@ out_free:
 	buf_release(&src);
 	buf_release(&desc);
 	buf_release(&globs);
+	buf_release(&want);
 	free(path);
 }
 
-static void test_copilot_instructions(void)
+static void test_copilot_instructions(bool rewrite)
 {
 	struct cache *c = cache_new(0);
 	struct frontmatter fm;
@@ -773,7 +1092,7 @@ static void test_copilot_instructions(void)
 	struct model m;
 	size_t n = 0;
 
-	CHECK(build(&m, aiwg_root, both, true, NULL) == 0);
+	CHECK(build(&m, aiwg_root, both, rewrite, NULL) == 0);
 	for (size_t i = 0; i < m.src.nartifacts; i++) {
 		if (m.src.artifacts[i].kind != ARTIFACT_RULE)
 			continue;
@@ -800,7 +1119,7 @@ static void test_copilot_instructions(void)
 	}
 	model_release(&m);
 
-	CHECK(build(&m, flat_root, both, true, NULL) == 0);
+	CHECK(build(&m, flat_root, both, rewrite, NULL) == 0);
 	for (size_t i = 0; i < m.src.nartifacts; i++)
 		if (m.src.artifacts[i].kind == ARTIFACT_RULE)
 			copilot_rule(&m, c, &m.src.artifacts[i]);
@@ -852,13 +1171,15 @@ static void check_fixed_skill(const struct model *m, struct cache *c,
 			      const char *name)
 {
 	struct frontmatter sfm, ofm;
-	struct buf src = BUF_INIT, desc = BUF_INIT;
+	struct buf src = BUF_INIT, desc = BUF_INIT, want = BUF_INIT;
 	struct cache_entry *e = render_at(m, c, path);
 
 	CHECK(e != NULL);
 	CHECK(read_source(src_path, &src) == 0);
 	if (!e || fm_parse(&sfm, src.data, src.len))
 		goto out;
+	want_view_text(m, strncmp(path, ".claude/", 8) ? "copilot" : "claude",
+		       src_path, &src, &want);
 	CHECK(fm_parse(&ofm, e->data, e->size) == 0);
 	CHECK(ofm.present && !ofm.lenient);
 	CHECK_STR(fm_get_str(&ofm, "name"), name);
@@ -868,16 +1189,19 @@ static void check_fixed_skill(const struct model *m, struct cache *c,
 	if (!sfm.present) {
 		static const char *const keys[] = { "name", "description" };
 
-		/* The whole source follows the new block, unchanged. */
+		/*
+		 * The whole source follows the new block, unchanged but for
+		 * its references.
+		 */
 		CHECK(keys_are(&ofm, keys, 2));
 		CHECK(same_bytes(e->data + ofm.body_off, e->size - ofm.body_off,
-				 src.data, src.len));
+				 want.data, want.len));
 		CHECK(!strncmp(e->data, "---\n", 4));
 	} else {
 		CHECK(ofm.nfields == sfm.nfields + !fm_get(&sfm, "name") +
 					     !fm_get(&sfm, "description"));
 		check_kept_fields(e, &ofm, &src, &sfm);
-		CHECK(same_body(e, &ofm, &src, &sfm));
+		CHECK(same_body(e, &ofm, &want, &sfm));
 	}
 	/* Both on one line each. */
 	{
@@ -900,9 +1224,10 @@ static void check_fixed_skill(const struct model *m, struct cache *c,
 out:
 	buf_release(&src);
 	buf_release(&desc);
+	buf_release(&want);
 }
 
-static void test_skills(void)
+static void test_skills(bool rewrite)
 {
 	static const char *const ids[] = { "release-notes", "playlist-builder",
 					   "threat-model" };
@@ -910,7 +1235,7 @@ static void test_skills(void)
 	struct cache_entry *e;
 	struct model m;
 
-	CHECK(build(&m, aiwg_root, both, true, NULL) == 0);
+	CHECK(build(&m, aiwg_root, both, rewrite, NULL) == 0);
 	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
 		const struct artifact *a =
 			source_find(&m.src, ARTIFACT_SKILL, ids[i]);
@@ -1041,7 +1366,127 @@ static bool contains(const struct cache_entry *e, const char *s)
 	return e && memmem(e->data, e->size, s, strlen(s)) != NULL;
 }
 
-static void test_index(void)
+/* Whether the file at `path` of `m` holds `text`, "%s" the SOURCE root. */
+static bool shows(const struct model *m, struct cache *c, const char *path,
+		  const char *fmt)
+{
+	struct cache_entry *e = render_at(m, c, path);
+	struct buf want = BUF_INIT;
+	const char *root = strstr(fmt, "%s");
+	bool ok;
+
+	if (root) {
+		buf_add(&want, fmt, (size_t)(root - fmt));
+		buf_adds(&want, m->src.root);
+		buf_adds(&want, root + 2);
+	} else {
+		buf_adds(&want, fmt);
+	}
+	ok = contains(e, want.data);
+	if (!ok)
+		fprintf(stderr, "  %s lacks '%s'\n", path, want.data);
+	if (e)
+		cache_release(c, e);
+	buf_release(&want);
+	return ok;
+}
+
+/*
+ * Reference rewriting on named files of the example tree, spelled out as
+ * DESIGN.md and refs.h define it: AIWG-root references whose target exists
+ * become absolute paths into SOURCE, "@.claude/..." the artifact's path in
+ * the view; code spans, fenced blocks and missing targets stay as written.
+ * Off, every reference stays as written.
+ */
+static void test_references(void)
+{
+	const char *tengineer = ".claude/agents/test-engineer.md";
+	struct cache *c = cache_new(0);
+	struct cache_entry *on, *off;
+	struct model m, plain;
+
+	CHECK(build(&m, aiwg_root, both, true, NULL) == 0);
+	CHECK(build(&plain, aiwg_root, both, false, NULL) == 0);
+
+	/* "@agentic/code/..." keeps its "@"; "@.claude/" per view. */
+	CHECK(shows(&m, c, tengineer,
+		    "   from @%s/agentic/code/frameworks/sdlc-complete/"
+		    "templates/test-plan.md and\n"));
+	CHECK(shows(&m, c, tengineer,
+		    "(@.claude/agents/architecture-designer.md)"));
+	CHECK(shows(&m, c, ".github/agents/test-engineer.agent.md",
+		    "(@.github/agents/architecture-designer.agent.md)"));
+	CHECK(shows(&m, c, ".github/agents/test-engineer.agent.md",
+		    "   from @%s/agentic/code/frameworks/sdlc-complete/"
+		    "templates/test-plan.md and\n"));
+	/* The other prefixes are replaced by the path. */
+	CHECK(shows(&m, c, ".claude/agents/executive-orchestrator.md",
+		    "1. Read the phase goals from %s/agentic/code/frameworks/"
+		    "sdlc-complete/docs/phase-overview.md.\n"));
+	CHECK(shows(&m, c, ".github/agents/executive-orchestrator.agent.md",
+		    "   - tests and coverage to "
+		    "@.github/agents/test-engineer.agent.md;\n"));
+	CHECK(shows(&m, c, ".claude/agents/architecture-designer.md",
+		    "- the phase overview at %s/agentic/code/frameworks/"
+		    "sdlc-complete/docs/phase-overview.md.\n"));
+	CHECK(shows(&m, c, ".claude/agents/prose-editor.md",
+		    "   against %s/agentic/code/addons/writing-quality/docs/"
+		    "banned-phrases.md.\n"));
+	/* A folder is a target too; the "." after it is not part of it. */
+	CHECK(shows(&m, c, ".claude/commands/doc-review.md",
+		    "%s/agentic/code/frameworks/sdlc-complete/templates/.\n"));
+	/* A fenced block stays, fence lines and all; prose around changes. */
+	CHECK(shows(&m, c, ".claude/commands/flow-gate-check.md",
+		    "```markdown\nExpected structure: @agentic/code/frameworks/"
+		    "sdlc-complete/templates/test-plan.md\nOwner: "
+		    "@.claude/agents/test-engineer.md\n```\n"));
+	CHECK(shows(&m, c, ".github/prompts/flow-gate-check.prompt.md",
+		    "```markdown\nExpected structure: @agentic/code/frameworks/"
+		    "sdlc-complete/templates/test-plan.md\nOwner: "
+		    "@.claude/agents/test-engineer.md\n```\n"));
+	CHECK(shows(&m, c, ".github/prompts/flow-gate-check.prompt.md",
+		    "   @%s/agentic/code/frameworks/sdlc-complete/docs/"
+		    "phase-overview.md.\n"));
+	/* A code span stays; the reference before it on the page changes. */
+	CHECK(shows(&m, c, ".github/prompts/generate-tests.prompt.md",
+		    "`@agentic/code/frameworks/sdlc-complete/templates/"
+		    "test-plan.md`"));
+	CHECK(shows(
+		&m, c, ".github/prompts/generate-tests.prompt.md",
+		"hand the work to @.github/agents/test-engineer.agent.md,"));
+	/* A target that does not exist stays as written. */
+	CHECK(shows(&m, c, ".claude/rules/RULES-INDEX.md",
+		    "(@agentic/code/frameworks/sdlc-complete/templates/"
+		    "deployment-plan.md)."));
+	CHECK(shows(&m, c, ".claude/rules/RULES-INDEX.md",
+		    "  @%s/agentic/code/frameworks/sdlc-complete/rules/"
+		    "no-secrets.md\n"));
+	CHECK(shows(&m, c, ".github/copilot-instructions.md",
+		    "(@.github/agents/executive-orchestrator.agent.md)"));
+
+	/* Off: as written, and a render of its own (the key differs). */
+	CHECK(shows(&plain, c, tengineer,
+		    "   from @agentic/code/frameworks/sdlc-complete/templates/"
+		    "test-plan.md and\n"));
+	CHECK(shows(&plain, c, ".github/agents/test-engineer.agent.md",
+		    "(@.claude/agents/architecture-designer.md)"));
+	CHECK(shows(&plain, c, ".claude/agents/executive-orchestrator.md",
+		    "from {AIWG_ROOT}/agentic/code/frameworks/"));
+	on = render_at(&m, c, tengineer);
+	off = render_at(&plain, c, tengineer);
+	CHECK(on && off && on != off);
+	CHECK(on && off &&
+	      !same_bytes(on->data, on->size, off->data, off->size));
+	if (on)
+		cache_release(c, on);
+	if (off)
+		cache_release(c, off);
+	model_release(&m);
+	model_release(&plain);
+	cache_free(c);
+}
+
+static void test_index(bool rewrite)
 {
 	const char *path = ".github/copilot-instructions.md";
 	struct cache *c1 = cache_new(0), *c2 = cache_new(0);
@@ -1049,8 +1494,8 @@ static void test_index(void)
 	struct model m1, m2;
 	const char *last = NULL;
 
-	CHECK(build(&m1, aiwg_root, both, true, NULL) == 0);
-	CHECK(build(&m2, aiwg_root, both, true, NULL) == 0);
+	CHECK(build(&m1, aiwg_root, both, rewrite, NULL) == 0);
+	CHECK(build(&m2, aiwg_root, both, rewrite, NULL) == 0);
 	e1 = render_at(&m1, c1, path);
 	e2 = render_at(&m2, c2, path);
 	CHECK(e1 && e2);
@@ -1059,7 +1504,7 @@ static void test_index(void)
 	CHECK(contains(e1, m1.src.root));
 	for (size_t i = 0; e1 && i < m1.src.nartifacts; i++) {
 		const struct artifact *a = &m1.src.artifacts[i];
-		struct buf want = BUF_INIT, src = BUF_INIT;
+		struct buf want = BUF_INIT, src = BUF_INIT, text = BUF_INIT;
 		struct frontmatter fm;
 
 		if (a->kind != ARTIFACT_RULE) {
@@ -1071,20 +1516,29 @@ static void test_index(void)
 			buf_release(&want);
 			continue;
 		}
-		/* Small rules are inlined whole, in unit order. */
+		/*
+		 * Small rules are inlined whole, in unit order, with their
+		 * references as the copilot view shows them.
+		 */
 		CHECK(read_source(a->path, &src) == 0);
 		CHECK(fm_parse(&fm, src.data, src.len) == 0);
+		want_view_text(&m1, "copilot", a->path, &src, &text);
 		{
 			const char *hit = memmem(e1->data, e1->size,
-						 src.data + fm.body_off,
-						 src.len - fm.body_off);
+						 text.data + fm.body_off,
+						 text.len - fm.body_off);
 
 			CHECK(hit != NULL);
+			if (!hit)
+				fprintf(stderr,
+					"  index lacks the body of rule '%s'\n",
+					a->id);
 			CHECK(!hit || !last || hit > last);
 			last = hit ? hit : last;
 		}
 		fm_release(&fm);
 		buf_release(&src);
+		buf_release(&text);
 	}
 	if (e1)
 		cache_release(c1, e1);
@@ -1191,7 +1645,7 @@ static const struct artifact *cache_subject(const struct model *m,
 }
 
 /* Same key, same entry: a second render, a touch, the same bytes again. */
-static void test_cache_hits(const char *copy)
+static void test_cache_hits(const char *copy, bool refs)
 {
 	const char *agent = ".claude/agents/test-engineer.md";
 	struct cache *c = cache_new(0);
@@ -1204,7 +1658,7 @@ static void test_cache_hits(const char *copy)
 	struct timespec ts[2] = { { .tv_sec = 1000000000 },
 				  { .tv_sec = 1000000000 } };
 
-	CHECK(build(&m, copy, both, true, NULL) == 0);
+	CHECK(build(&m, copy, both, refs, NULL) == 0);
 	a = cache_subject(&m, &orig);
 	if (!a)
 		goto out;
@@ -1285,7 +1739,7 @@ static void edit_agent(const struct buf *orig, struct buf *edited)
 }
 
 /* An edit shows in the next render of every file that reads the source. */
-static void test_cache_edits(const char *copy)
+static void test_cache_edits(const char *copy, bool refs)
 {
 	const char *agent = ".claude/agents/test-engineer.md";
 	const char *gh_agent = ".github/agents/test-engineer.agent.md";
@@ -1293,13 +1747,14 @@ static void test_cache_edits(const char *copy)
 	struct cache *c = cache_new(0);
 	struct cache_entry *e1, *e2, *e3, *g1, *g2, *i1, *i2;
 	struct buf orig = BUF_INIT, edited = BUF_INIT;
+	struct buf want_orig = BUF_INIT, want_edited = BUF_INIT;
 	const struct artifact *a;
 	uint64_t h0, h1, m0, m1;
 	size_t n0, n1;
 	struct frontmatter fm;
 	struct model m;
 
-	CHECK(build(&m, copy, both, true, NULL) == 0);
+	CHECK(build(&m, copy, both, refs, NULL) == 0);
 	a = cache_subject(&m, &orig);
 	if (!a)
 		goto out;
@@ -1308,12 +1763,19 @@ static void test_cache_edits(const char *copy)
 	i1 = render_at(&m, c, index);
 
 	edit_agent(&orig, &edited);
+	/* What the claude view shows of each: the bytes, or rewritten. */
+	want_view_text(&m, "claude", a->path, &orig, &want_orig);
+	want_view_text(&m, "claude", a->path, &edited, &want_edited);
+	CHECK(refs ==
+	      !same_bytes(want_orig.data, want_orig.len, orig.data, orig.len));
 	CHECK(rewrite(a->path, edited.data) == 0);
 	e3 = render_at(&m, c, agent);
 	CHECK(e3 && e3 != e1);
-	CHECK(e3 && same_bytes(e3->data, e3->size, edited.data, edited.len));
+	CHECK(e3 && same_bytes(e3->data, e3->size, want_edited.data,
+			       want_edited.len));
 	/* The old reference still reads the old bytes. */
-	CHECK(e1 && same_bytes(e1->data, e1->size, orig.data, orig.len));
+	CHECK(e1 &&
+	      same_bytes(e1->data, e1->size, want_orig.data, want_orig.len));
 	g2 = render_at(&m, c, gh_agent);
 	CHECK(g2 && g2 != g1);
 	CHECK(g2 && fm_parse(&fm, g2->data, g2->size) == 0);
@@ -1347,6 +1809,8 @@ out:
 	cache_free(c);
 	buf_release(&orig);
 	buf_release(&edited);
+	buf_release(&want_orig);
+	buf_release(&want_edited);
 }
 
 /* Sources that change shape after scanning: errors, never a crash. */
@@ -1573,19 +2037,24 @@ int main(void)
 	test_lookup();
 	test_unknown_platform();
 	test_claude_identity();
-	test_copilot_agents();
-	test_copilot_prompts();
-	test_copilot_instructions();
-	test_skills();
+	test_references();
+	for (int rw = 0; rw < 2; rw++) {
+		test_copilot_agents(rw);
+		test_copilot_prompts(rw);
+		test_copilot_instructions(rw);
+		test_skills(rw);
+		test_index(rw);
+	}
 	test_skill_names();
-	test_index();
 	test_index_limit();
 	test_description();
 	test_long_description();
 	test_invalid_utf8();
 	test_cache_twins();
-	test_cache_hits(copy);
-	test_cache_edits(copy);
+	for (int rw = 0; rw < 2; rw++) {
+		test_cache_hits(copy, rw);
+		test_cache_edits(copy, rw);
+	}
 	test_vanished(copy);
 
 	CHECK(tmp_rm_tree(tmp) == 0);
