@@ -511,6 +511,31 @@ struct vnode *vnode_child(const struct vnode *dir, const char *name)
 	return hit ? *hit : NULL;
 }
 
+struct vnode *vnode_find(const struct vnode *dir, const char *path)
+{
+	struct vnode *n = (struct vnode *)dir;
+	char name[256];
+
+	while (n && *path) {
+		const char *end;
+		size_t len;
+
+		while (*path == '/')
+			path++;
+		if (!*path)
+			break;
+		end = strchrnul(path, '/');
+		len = (size_t)(end - path);
+		if (len >= sizeof(name))
+			return NULL;
+		memcpy(name, path, len);
+		name[len] = '\0';
+		n = vnode_child(n, name);
+		path = end;
+	}
+	return n;
+}
+
 struct vnode *model_lookup(const struct model *m, const char *path,
 			   const struct view **view)
 {

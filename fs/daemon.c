@@ -27,12 +27,15 @@
 
 #include "aiwgfs/buf.h"
 #include "aiwgfs/log.h"
+#include "aiwgfs/render.h"
 #include "aiwgfs/util.h"
 #include "fs.h"
 #include "inode.h"
+#include "watch.h"
 
 struct daemon {
-	struct model *model;
+	struct live live;
+	struct watch *watch;
 	const char *repo;
 	const struct daemon_options *opts;
 	struct cache *cache;
@@ -42,6 +45,13 @@ struct daemon {
 	int report_fd;	    /* pipe to the waiting parent, or -1 */
 	struct buf skipped; /* "skipped VIEW: why" lines, for status */
 };
+
+/*
+ * How long the kernel may keep names and attributes: long while the
+ * watcher announces every change, a second when there is no watcher.
+ */
+#define VIEW_TIMEOUT_WATCHED 86400.0
+#define VIEW_TIMEOUT_UNWATCHED 1.0
 
 static void raise_fd_limit(void)
 {
@@ -122,8 +132,9 @@ static int prepare_view(struct daemon *d, struct ufs *fs, const struct view *v,
 {
 	int rc;
 
-	fs->model = d->model;
-	fs->view = v;
+	fs->live = &d->live;
+	fs->view_index = (size_t)(v - d->live.model->views);
+	fs->timeout = VIEW_TIMEOUT_UNWATCHED;
 	fs->cache = d->cache;
 	fs->root_fd = -1;
 	fs->mountpoint = path_join(d->repo, v->path);
@@ -134,7 +145,7 @@ static int prepare_view(struct daemon *d, struct ufs *fs, const struct view *v,
 	if (rc)
 		return rc;
 	clock_gettime(CLOCK_REALTIME, &fs->time);
-	fs->fsname = mounts_fsname(d->model->src.root);
+	fs->fsname = mounts_fsname(d->live.model->src.root);
 	fs->inodes = inode_table_new(fs);
 	ufs_handles_init(fs);
 	return fs->fsname && fs->inodes ? 0 : -ENOMEM;
@@ -183,6 +194,29 @@ out:
 	return rc;
 }
 
+/*
+ * libfuse's single-threaded loop, with every request run under the read
+ * lock of the live model, so that the watcher can swap models between
+ * requests.
+ */
+static void session_loop(struct ufs *fs)
+{
+	struct fuse_buf buf = { .mem = NULL };
+	int rc;
+
+	while (!fuse_session_exited(fs->se)) {
+		rc = fuse_session_receive_buf(fs->se, &buf);
+		if (rc == -EINTR)
+			continue;
+		if (rc <= 0)
+			break;
+		pthread_rwlock_rdlock(&fs->live->lock);
+		fuse_session_process_buf(fs->se, &buf);
+		pthread_rwlock_unlock(&fs->live->lock);
+	}
+	free(buf.mem);
+}
+
 struct thread_arg {
 	struct ufs *fs;
 	int event_fd;
@@ -194,7 +228,7 @@ static void *serve_view(void *arg)
 	uint64_t one = 1;
 	ssize_t n;
 
-	fuse_session_loop(ta->fs->se);
+	session_loop(ta->fs);
 	n = write(ta->event_fd, &one, sizeof(one));
 	(void)n;
 	free(ta);
@@ -236,8 +270,8 @@ static void collect_exclude(const struct vnode *file, void *arg)
 	if (l->fs->root_fd >= 0 &&
 	    !fstatat(l->fs->root_fd, file->path, &st, AT_SYMLINK_NOFOLLOW))
 		return;
-	path = *file->path ? path_join(l->fs->view->path, file->path)
-			   : strdup(l->fs->view->path);
+	path = *file->path ? path_join(ufs_view(l->fs)->path, file->path)
+			   : strdup(ufs_view(l->fs)->path);
 	if (!path || array_reserve(&l->v, &l->cap, l->n + 1, sizeof(*l->v))) {
 		free(path);
 		return;
@@ -253,7 +287,7 @@ static void update_git_exclude(struct daemon *d, bool add)
 		return;
 	for (size_t i = 0; add && i < d->nviews; i++) {
 		l.fs = &d->views[i];
-		vnode_walk(d->views[i].view->root, collect_exclude, &l);
+		vnode_walk(ufs_view(&d->views[i])->root, collect_exclude, &l);
 	}
 	git_exclude_update(d->repo, (const char *const *)l.v, l.n);
 	for (size_t i = 0; i < l.n; i++)
@@ -261,9 +295,294 @@ static void update_git_exclude(struct daemon *d, bool add)
 	free(l.v);
 }
 
+/*
+ * How long the kernel may keep names and attributes: long while the
+ * watcher announces every change, a second when there is no watcher.
+ */
+#define VIEW_TIMEOUT_WATCHED   86400.0
+#define VIEW_TIMEOUT_UNWATCHED 1.0
+
+/* A name that appeared or vanished in a folder of a view. */
+struct entry_change {
+	size_t view;
+	char *dir; /* path of the folder in the view, "" for its root */
+	char *name;
+};
+
+/* What the kernel must be told after a swap. */
+struct changes {
+	struct entry_change *entries;
+	size_t nentries, cap_entries;
+	struct {
+		size_t view;
+		fuse_ino_t ino;
+	} * inodes;
+	size_t ninodes, cap_inodes;
+	const struct watch_batch *batch;
+	size_t view; /* the view being walked */
+};
+
+static void changes_release(struct changes *c)
+{
+	for (size_t i = 0; i < c->nentries; i++) {
+		free(c->entries[i].dir);
+		free(c->entries[i].name);
+	}
+	free(c->entries);
+	free(c->inodes);
+}
+
+static void add_entry_change(struct changes *c, size_t view, const char *dir,
+			     const char *name)
+{
+	struct entry_change *e;
+
+	if (array_reserve(&c->entries, &c->cap_entries, c->nentries + 1,
+			  sizeof(*c->entries)))
+		return;
+	e = &c->entries[c->nentries];
+	e->view = view;
+	e->dir = strdup(dir);
+	e->name = strdup(name);
+	if (!e->dir || !e->name) {
+		free(e->dir);
+		free(e->name);
+		return;
+	}
+	c->nentries++;
+}
+
+/*
+ * Compare two versions of a folder: names only in one of them, or of
+ * another type, changed; folders in both are compared in turn. Children
+ * are sorted, so one merge does it.
+ */
+static void diff_dirs(struct changes *c, size_t view, const struct vnode *a,
+		      const struct vnode *b)
+{
+	size_t i = 0, j = 0;
+
+	while (i < a->nchildren || j < b->nchildren) {
+		const struct vnode *x =
+			i < a->nchildren ? a->children[i] : NULL;
+		const struct vnode *y =
+			j < b->nchildren ? b->children[j] : NULL;
+		int cmp = !x ? 1 : !y ? -1 : strcmp(x->name, y->name);
+
+		if (cmp) {
+			add_entry_change(c, view, a->path,
+					 cmp < 0 ? x->name : y->name);
+			i += cmp < 0;
+			j += cmp > 0;
+			continue;
+		}
+		if (x->type != y->type)
+			add_entry_change(c, view, a->path, x->name);
+		else if (x->type == VNODE_DIR)
+			diff_dirs(c, view, x, y);
+		i++;
+		j++;
+	}
+}
+
+/* Point an inode at the node of the same path in the new model. */
+static bool remap_inode(struct ufs *fs, struct inode *in, void *arg)
+{
+	const struct view *v = ufs_view(fs);
+	const struct vnode *n;
+
+	(void)arg;
+	if (!in->vn || in->vn == &vnode_gone)
+		return false;
+	n = *in->vn->path ? vnode_find(v->root, in->vn->path) : v->root;
+	if (n && n->type != in->vn->type)
+		n = NULL;
+	in->vn = n ? n : in->fd >= 0 ? NULL : &vnode_gone;
+	return true;
+}
+
+/* The source file a synthesized file reads, or NULL for many (an index). */
+static char *input_path(const struct vnode *n)
+{
+	if (!n->artifact)
+		return NULL;
+	if (n->sub)
+		return path_join(n->artifact->path, n->sub);
+	return strdup(n->artifact->path);
+}
+
+static bool batch_has(const struct watch_batch *b, const char *path)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (!strcmp(b->paths[i], path))
+			return true;
+	return false;
+}
+
+/*
+ * A synthesized file whose rendered bytes changed: the kernel must drop
+ * what it cached. Only files whose inputs the batch names are rendered
+ * again, unless the change was structural (then all of them).
+ */
+static bool check_inode(struct ufs *fs, struct inode *in, void *arg)
+{
+	struct changes *c = arg;
+	struct cache_entry *e;
+	char *path;
+	bool look;
+
+	if (in->fd >= 0 || !in->vn || in->vn == &vnode_gone ||
+	    in->vn->type != VNODE_FILE)
+		return false;
+	path = input_path(in->vn);
+	look = c->batch->structural || !path || batch_has(c->batch, path);
+	free(path);
+	if (!look)
+		return false;
+	if (!render_node(ufs_model(fs), in->vn, fs->cache, &e)) {
+		bool same = !memcmp(&e->key, &in->key, sizeof(e->key));
+
+		in->key = e->key;
+		cache_release(fs->cache, e);
+		if (same)
+			return false;
+	}
+	if (!array_reserve(&c->inodes, &c->cap_inodes, c->ninodes + 1,
+			   sizeof(*c->inodes))) {
+		c->inodes[c->ninodes].view = c->view;
+		c->inodes[c->ninodes].ino = inode_id(fs, in);
+		c->ninodes++;
+	}
+	return false;
+}
+
+/* A fresh model of the same source, platforms and options. */
+static struct model *rebuild(const struct model *old,
+			     const struct source_filter *filter)
+{
+	const char *names[64];
+	struct model *m = calloc(1, sizeof(*m));
+	struct source src;
+	char *err = NULL;
+	size_t n = 0;
+
+	if (!m)
+		return NULL;
+	for (size_t i = 0; i < old->nplatforms && n + 1 < ARRAY_SIZE(names);
+	     i++)
+		names[n++] = old->platforms[i]->name;
+	names[n] = NULL;
+	if (source_scan(&src, old->src.root, filter, &err) ||
+	    model_build(m, &src, names, &old->opts, &err)) {
+		log_limited(old, LOG_LEVEL_ERROR,
+			    "cannot read the source again, views unchanged: %s",
+			    err ? err : "out of memory");
+		free(err);
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void notify(struct daemon *d, const struct changes *c)
+{
+	for (size_t i = 0; i < c->nentries; i++) {
+		const struct entry_change *e = &c->entries[i];
+		struct ufs *fs = &d->views[e->view];
+		fuse_ino_t parent;
+
+		pthread_rwlock_rdlock(&d->live.lock);
+		parent = *e->dir ? inode_find_synth(
+					   fs, vnode_find(ufs_view(fs)->root,
+							  e->dir))
+				 : FUSE_ROOT_ID;
+		pthread_rwlock_unlock(&d->live.lock);
+		if (parent)
+			fuse_lowlevel_notify_inval_entry(
+				fs->se, parent, e->name, strlen(e->name));
+	}
+	for (size_t i = 0; i < c->ninodes; i++)
+		fuse_lowlevel_notify_inval_inode(d->views[c->inodes[i].view].se,
+						 c->inodes[i].ino, 0, 0);
+}
+
+/*
+ * The watcher saw the source change: build a new model, swap it in under
+ * the write lock with every inode pointed at its new node, then tell the
+ * kernel which names and files changed. Runs on the watcher's thread,
+ * which serves no request: libfuse forbids notifying from one.
+ */
+static void on_change(void *arg, const struct watch_batch *batch)
+{
+	struct daemon *d = arg;
+	struct changes c = { .batch = batch };
+	struct model *old = d->live.model,
+		     *fresh = rebuild(old, d->opts->filter);
+
+	if (!fresh)
+		return;
+	pthread_rwlock_wrlock(&d->live.lock);
+	d->live.model = fresh;
+	for (size_t i = 0; i < d->nviews; i++)
+		inode_for_each(&d->views[i], remap_inode, NULL);
+	pthread_rwlock_unlock(&d->live.lock);
+	for (size_t i = 0; i < d->nviews; i++) {
+		const struct ufs *fs = &d->views[i];
+
+		if (!ufs_view(fs)->is_file)
+			diff_dirs(&c, i, old->views[fs->view_index].root,
+				  ufs_view(fs)->root);
+	}
+	model_release(old);
+	free(old);
+	pthread_rwlock_rdlock(&d->live.lock);
+	for (c.view = 0; c.view < d->nviews; c.view++)
+		inode_for_each(&d->views[c.view], check_inode, &c);
+	pthread_rwlock_unlock(&d->live.lock);
+	notify(d, &c);
+	changes_release(&c);
+}
+
+/* Watch the folders of every unit, and where new units would appear. */
+static void start_watch(struct daemon *d)
+{
+	const struct source *src = &d->live.model->src;
+	const char **dirs = calloc(src->nunits + 3, sizeof(*dirs));
+	char *fw = NULL, *ad = NULL;
+	size_t n = 0;
+
+	if (!dirs)
+		return;
+	if (src->aiwg && src->nunits) {
+		for (size_t i = 0; i < src->nunits; i++)
+			dirs[n++] = src->units[i].path;
+	} else {
+		dirs[n++] = src->root;
+	}
+	if (src->aiwg) {
+		char *base = path_join(src->aiwg_root, "agentic/code");
+
+		fw = base ? path_join(base, "frameworks") : NULL;
+		ad = base ? path_join(base, "addons") : NULL;
+		if (fw)
+			dirs[n++] = fw;
+		if (ad)
+			dirs[n++] = ad;
+		free(base);
+	}
+	d->watch = watch_start(dirs, n, on_change, d);
+	for (size_t i = 0; d->watch && i < d->nviews; i++)
+		d->views[i].timeout = VIEW_TIMEOUT_WATCHED;
+	free(fw);
+	free(ad);
+	free(dirs);
+}
+
 /* Unmount what is mounted, join the threads, undo placeholders. */
 static void teardown(struct daemon *d)
 {
+	watch_stop(d->watch);
+	d->watch = NULL;
 	for (size_t i = 0; i < d->nviews; i++) {
 		struct ufs *fs = &d->views[i];
 
@@ -331,11 +650,11 @@ static int mount_all(struct daemon *d, struct buf *err, struct buf *report)
 {
 	int rc = 0;
 
-	d->views = calloc(d->model->nviews, sizeof(*d->views));
+	d->views = calloc(d->live.model->nviews, sizeof(*d->views));
 	if (!d->views)
 		return -ENOMEM;
-	for (size_t i = 0; i < d->model->nviews; i++) {
-		const struct view *v = &d->model->views[i];
+	for (size_t i = 0; i < d->live.model->nviews; i++) {
+		const struct view *v = &d->live.model->views[i];
 
 		if (v->is_file && skip_file_view(d, v, report))
 			continue;
@@ -354,9 +673,10 @@ static int mount_all(struct daemon *d, struct buf *err, struct buf *report)
 		if (rc)
 			return rc;
 		buf_addf(report, "mounted %-12s %5zu file%s  %s\n",
-			 fs->view->path, fs->view->nfiles,
-			 fs->view->nfiles == 1 ? " " : "s",
-			 fs->view->is_file ? "(new file, removed at unmount)"
+			 ufs_view(fs)->path, ufs_view(fs)->nfiles,
+			 ufs_view(fs)->nfiles == 1 ? " " : "s",
+			 ufs_view(fs)->is_file
+				 ? "(new file, removed at unmount)"
 			 : fs->placeholder ? "(new folder, removed at unmount)"
 					   : "(over the real folder)");
 	}
@@ -461,6 +781,13 @@ static int serve(struct daemon *d)
 	}
 	for (size_t i = 0; i < d->nviews; i++)
 		d->views[i].notes = d->skipped.data;
+	start_watch(d);
+	if (d->watch) {
+		/* What changed since the scan before mounting. */
+		struct watch_batch all = { .structural = true };
+
+		on_change(d, &all);
+	}
 	update_git_exclude(d, true);
 	if (!d->opts->foreground) {
 		log_to_syslog();
@@ -534,16 +861,32 @@ int daemon_run(struct model *m, const char *repo,
 	       const struct daemon_options *opts)
 {
 	struct daemon d = {
-		.model = m,
 		.repo = repo,
 		.opts = opts,
 		.event_fd = -1,
 		.report_fd = -1,
 		.skipped = BUF_INIT,
 	};
+	pthread_rwlockattr_t attr;
 	int rc;
 
+	/* A waiting swap goes before new requests, or reads starve it. */
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(
+		&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&d.live.lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	d.live.model = malloc(sizeof(*d.live.model));
+	if (!d.live.model) {
+		fprintf(stderr, "aiwgfs: out of memory\n");
+		return EXIT_SYSTEM;
+	}
+	*d.live.model = *m;
+	memset(m, 0, sizeof(*m));
 	rc = opts->foreground ? serve(&d) : detach_and_serve(&d);
 	buf_release(&d.skipped);
+	model_release(d.live.model);
+	free(d.live.model);
+	pthread_rwlock_destroy(&d.live.lock);
 	return rc;
 }

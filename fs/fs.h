@@ -45,9 +45,21 @@ struct handle {
  * through `root_fd`, opened before mounting. Everything but `se` and the
  * inode table is immutable while the session runs.
  */
+/*
+ * The model that every view of a daemon serves. Each request holds `lock`
+ * for reading while it runs (the session loop takes it), so a request sees
+ * one model throughout; the watcher takes it for writing to swap in a
+ * model built from the changed source, and remaps the inodes to it.
+ */
+struct live {
+	pthread_rwlock_t lock;
+	struct model *model;
+};
+
 struct ufs {
-	const struct model *model;
-	const struct view *view;
+	struct live *live;
+	size_t view_index; /* of this view in live->model->views */
+	double timeout;	   /* seconds the kernel may cache names, attrs */
 	struct cache *cache;
 	char *mountpoint; /* absolute */
 	char *fsname;
@@ -64,6 +76,17 @@ struct ufs {
 	pthread_t thread;
 	bool running;
 };
+
+/* The model and view of `fs`; valid while the caller holds live->lock. */
+static inline struct model *ufs_model(const struct ufs *fs)
+{
+	return fs->live->model;
+}
+
+static inline const struct view *ufs_view(const struct ufs *fs)
+{
+	return &fs->live->model->views[fs->view_index];
+}
 
 /* The low-level operations of a union view (union.c). */
 extern const struct fuse_lowlevel_ops ufs_ops;
@@ -154,6 +177,7 @@ int git_exclude_update(const char *repo, const char *const *lines, size_t n);
  * result. Returns an exit code.
  */
 struct daemon_options {
+	const struct source_filter *filter; /* to scan the source again */
 	bool foreground;
 	bool debug;
 	bool git_exclude;
@@ -161,6 +185,10 @@ struct daemon_options {
 	const char *fuse_options; /* extra -o options, or NULL */
 };
 
+/*
+ * The daemon takes `m` over (the caller's copy is left empty) and swaps in
+ * models built anew whenever the source changes.
+ */
 int daemon_run(struct model *m, const char *repo,
 	       const struct daemon_options *opts);
 

@@ -12,6 +12,12 @@
 
 #define TABLE_MIN 256
 
+const struct vnode vnode_gone = {
+	.name = "",
+	.path = "",
+	.type = VNODE_FILE,
+};
+
 struct inode_table {
 	pthread_mutex_t lock;
 	struct inode root;
@@ -53,7 +59,7 @@ struct inode_table *inode_table_new(struct ufs *fs)
 	}
 	pthread_mutex_init(&t->lock, NULL);
 	t->root.fd = fs->root_fd;
-	t->root.vn = fs->view->root;
+	t->root.vn = ufs_view(fs)->root;
 	t->root.nlookup = 2;
 	if (fs->root_fd >= 0 && !fstatat(fs->root_fd, "", &st, AT_EMPTY_PATH)) {
 		t->root.dev = st.st_dev;
@@ -281,6 +287,74 @@ void inode_forget(struct ufs *fs, fuse_ino_t id, uint64_t n)
 	if (in->fd >= 0)
 		close(in->fd);
 	free(in);
+}
+
+/* Every inode but the root, into an array (the caller frees it). */
+static struct inode **collect(struct inode_table *t, size_t *n)
+{
+	struct inode **v = calloc(t->count ? t->count : 1, sizeof(*v));
+	size_t k = 0;
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < t->nbuckets; i++) {
+		for (struct inode *in = t->real[i]; in; in = in->real_next)
+			if (k < t->count)
+				v[k++] = in;
+		for (struct inode *in = t->synth[i]; in; in = in->synth_next)
+			if (in->fd < 0 && k < t->count)
+				v[k++] = in;
+	}
+	*n = k;
+	return v;
+}
+
+void inode_for_each(struct ufs *fs,
+		    bool (*fn)(struct ufs *fs, struct inode *in, void *arg),
+		    void *arg)
+{
+	struct inode_table *t = fs->inodes;
+	struct inode **all;
+	bool moved = false;
+	size_t n = 0;
+
+	pthread_mutex_lock(&t->lock);
+	all = collect(t, &n);
+	if (!all) {
+		pthread_mutex_unlock(&t->lock);
+		log_error("out of memory walking the inodes of '%s'",
+			  fs->mountpoint);
+		return;
+	}
+	moved |= fn(fs, &t->root, arg);
+	for (size_t i = 0; i < n; i++)
+		moved |= fn(fs, all[i], arg);
+	if (moved) {
+		/* Vnodes are the keys of the synth chains: file them anew. */
+		memset(t->synth, 0, t->nbuckets * sizeof(*t->synth));
+		for (size_t i = 0; i < n; i++)
+			if (all[i]->vn)
+				link_synth(t, all[i]);
+	}
+	free(all);
+	pthread_mutex_unlock(&t->lock);
+}
+
+fuse_ino_t inode_find_synth(struct ufs *fs, const struct vnode *vn)
+{
+	struct inode *in;
+	fuse_ino_t id = 0;
+
+	if (!vn)
+		return 0;
+	if (vn == fs->inodes->root.vn)
+		return FUSE_ROOT_ID;
+	pthread_mutex_lock(&fs->inodes->lock);
+	in = find_synth(fs->inodes, vn);
+	if (in)
+		id = inode_id(fs, in);
+	pthread_mutex_unlock(&fs->inodes->lock);
+	return id;
 }
 
 size_t inode_count(struct ufs *fs)

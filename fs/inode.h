@@ -26,11 +26,20 @@ struct inode {
 	const struct vnode *vn; /* synthesized node, or NULL */
 	uint64_t nlookup;
 	/* The key last opened, so a reopen keeps the kernel's page cache
-	 * only while the rendered bytes are the same. */
+	 * only while the rendered bytes are the same; and the key whose size
+	 * the kernel was last told, so the watcher knows what changed. */
 	struct cache_key opened;
+	struct cache_key key;
 	struct inode *real_next; /* hash chains */
 	struct inode *synth_next;
 };
+
+/*
+ * What a synthesized inode points at once its node is gone from the model
+ * (the source file was removed): every request on it fails with ENOENT
+ * until the kernel forgets it.
+ */
+extern const struct vnode vnode_gone;
 
 /* The inode of a node id the kernel sent, or NULL for an unknown one. */
 struct inode *inode_get(struct ufs *fs, fuse_ino_t id);
@@ -54,6 +63,18 @@ void inode_set_real(struct ufs *fs, struct inode *in, int fd,
 
 /* Drop n lookups of node id `id`. */
 void inode_forget(struct ufs *fs, fuse_ino_t id, uint64_t n);
+
+/*
+ * Call fn on every inode of the table (the root included) with the table
+ * locked: fn must not call back into the table. When fn changes an
+ * inode's vnode it returns true, and the table files it again.
+ */
+void inode_for_each(struct ufs *fs,
+		    bool (*fn)(struct ufs *fs, struct inode *in, void *arg),
+		    void *arg);
+
+/* The node id of the inode of synthesized node `vn`, or 0 if none. */
+fuse_ino_t inode_find_synth(struct ufs *fs, const struct vnode *vn);
 
 /* How many inodes the table holds (the root included). */
 size_t inode_count(struct ufs *fs);

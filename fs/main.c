@@ -374,9 +374,10 @@ static char *resolve_repo(const char *arg)
 }
 
 /* Scan SOURCE and build the model the options ask for. */
-static int load_model(struct cli *c, const char *source, struct model *m)
+/* The units the options select. */
+static struct source_filter cli_filter(const struct cli *c)
 {
-	struct source_filter filter = {
+	struct source_filter f = {
 		.frameworks = c->have_frameworks
 				      ? (const char *const *)c->frameworks
 				      : NULL,
@@ -385,6 +386,13 @@ static int load_model(struct cli *c, const char *source, struct model *m)
 			c->have_addons ? (const char *const *)c->addons : NULL,
 		.naddons = c->naddons,
 	};
+
+	return f;
+}
+
+static int load_model(struct cli *c, const char *source, struct model *m)
+{
+	struct source_filter filter = cli_filter(c);
 	struct source src;
 	char *err = NULL;
 	int rc;
@@ -442,6 +450,9 @@ static int cmd_mount(int argc, char **argv)
 		fprintf(stderr, "aiwgfs: the platforms chosen have no views\n");
 		rc = EXIT_USAGE;
 	} else {
+		struct source_filter filter = cli_filter(&c);
+
+		c.dopts.filter = &filter;
 		rc = daemon_run(&m, repo, &c.dopts);
 	}
 	model_release(&m);

@@ -26,13 +26,6 @@
 #include "aiwgfs/util.h"
 #include "inode.h"
 
-/*
- * Until the watcher announces changes to the kernel, cached names and
- * attributes expire after this long, so an edit of the source shows within
- * a second.
- */
-#define UFS_TIMEOUT 1.0
-
 /* The handle of an open synthesized file: one whole rendered version. */
 struct synth_handle {
 	struct handle h;
@@ -127,7 +120,7 @@ static void log_read_only(struct ufs *fs, const struct vnode *vn)
 		    fs->mountpoint, vn->path,
 		    src ? src
 		    : a ? a->path
-			: fs->model->src.root);
+			: ufs_model(fs)->src.root);
 	free(src);
 }
 
@@ -135,11 +128,14 @@ static void log_read_only(struct ufs *fs, const struct vnode *vn)
  * The attributes of a synthesized node. A file is rendered (or found in
  * the cache) so that st_size is exact.
  */
-static int synth_stat(struct ufs *fs, const struct vnode *vn, struct stat *st)
+static int synth_stat(struct ufs *fs, const struct vnode *vn, struct stat *st,
+		      struct cache_key *key)
 {
 	struct cache_entry *e;
 	int rc;
 
+	if (vn == &vnode_gone)
+		return -ENOENT;
 	memset(st, 0, sizeof(*st));
 	st->st_ino = vn->ino;
 	st->st_uid = fs->uid;
@@ -151,18 +147,19 @@ static int synth_stat(struct ufs *fs, const struct vnode *vn, struct stat *st)
 		st->st_nlink = 2;
 		return 0;
 	}
-	rc = render_node(fs->model, vn, fs->cache, &e);
+	rc = render_node(ufs_model(fs), vn, fs->cache, &e);
 	if (rc)
 		return rc;
 	st->st_mode = S_IFREG | (vn->executable ? 0555 : 0444);
 	st->st_nlink = 1;
 	st->st_size = (off_t)e->size;
 	st->st_blocks = (blkcnt_t)((e->size + 511) / 512);
+	*key = e->key;
 	cache_release(fs->cache, e);
 	return 0;
 }
 
-static int inode_stat(struct ufs *fs, const struct inode *in, struct stat *st)
+static int inode_stat(struct ufs *fs, struct inode *in, struct stat *st)
 {
 	if (in->fd >= 0)
 		return fstatat(in->fd, "", st,
@@ -170,7 +167,7 @@ static int inode_stat(struct ufs *fs, const struct inode *in, struct stat *st)
 			       ? -errno
 			       : 0;
 	if (in->vn)
-		return synth_stat(fs, in->vn, st);
+		return synth_stat(fs, in->vn, st, &in->key);
 	return -ESTALE;
 }
 
@@ -179,6 +176,7 @@ static int do_lookup(struct ufs *fs, struct inode *parent, const char *name,
 		     struct fuse_entry_param *e)
 {
 	const struct vnode *vn = NULL;
+	struct cache_key key = { 0, 0 };
 	struct inode *in;
 	int fd = -1, rc;
 
@@ -201,7 +199,7 @@ static int do_lookup(struct ufs *fs, struct inode *parent, const char *name,
 		if (vn && (!S_ISDIR(e->attr.st_mode) || vn->type != VNODE_DIR))
 			vn = NULL;
 	} else if (vn) {
-		rc = synth_stat(fs, vn, &e->attr);
+		rc = synth_stat(fs, vn, &e->attr, &key);
 		if (rc)
 			return rc;
 	} else {
@@ -210,9 +208,11 @@ static int do_lookup(struct ufs *fs, struct inode *parent, const char *name,
 	in = inode_ref(fs, fd, &e->attr, vn);
 	if (!in)
 		return -ENOMEM;
+	if (fd < 0 && vn->type == VNODE_FILE)
+		in->key = key;
 	e->ino = inode_id(fs, in);
-	e->attr_timeout = UFS_TIMEOUT;
-	e->entry_timeout = UFS_TIMEOUT;
+	e->attr_timeout = fs->timeout;
+	e->entry_timeout = fs->timeout;
 	return 0;
 }
 
@@ -225,7 +225,7 @@ static void ufs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (rc == -ENOENT) {
 		/* A zero id makes the kernel cache the miss. */
 		memset(&e, 0, sizeof(e));
-		e.entry_timeout = UFS_TIMEOUT;
+		e.entry_timeout = fs->timeout;
 		fuse_reply_entry(req, &e);
 		return;
 	}
@@ -261,7 +261,7 @@ static void ufs_getattr(fuse_req_t req, fuse_ino_t ino,
 	if (rc)
 		fuse_reply_err(req, -rc);
 	else
-		fuse_reply_attr(req, &st, UFS_TIMEOUT);
+		fuse_reply_attr(req, &st, fs->timeout);
 }
 
 static int real_setattr(struct inode *in, struct stat *attr, int valid,
@@ -334,7 +334,7 @@ static void ufs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	if (rc)
 		fuse_reply_err(req, -rc);
 	else
-		fuse_reply_attr(req, &st, UFS_TIMEOUT);
+		fuse_reply_attr(req, &st, fs->timeout);
 }
 
 static void ufs_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -582,6 +582,10 @@ static void ufs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	char path[64];
 	int fd, rc;
 
+	if (in->vn == &vnode_gone) {
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
 	if (is_synth_file(in)) {
 		if ((fi->flags & O_ACCMODE) != O_RDONLY ||
 		    (fi->flags & O_TRUNC)) {
@@ -590,7 +594,8 @@ static void ufs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			return;
 		}
 		h = calloc(1, sizeof(*h));
-		rc = h ? render_node(fs->model, in->vn, fs->cache, &h->entry)
+		rc = h ? render_node(ufs_model(fs), in->vn, fs->cache,
+				     &h->entry)
 		       : -ENOMEM;
 		if (rc) {
 			free(h);
@@ -907,9 +912,10 @@ static int status_text(struct ufs *fs, struct buf *b)
 			"cache_entries %zu\ncache_bytes %zu\ncache_limit %zu\n"
 			"cache_hits %" PRIu64 "\ncache_misses %" PRIu64
 			"\ncache_evictions %" PRIu64 "\n",
-			(int)getpid(), fs->model->src.root, fs->view->path,
-			fs->view->nfiles, inode_count(fs), cs.entries, cs.bytes,
-			cs.limit, cs.hits, cs.misses, cs.evictions) ||
+			(int)getpid(), ufs_model(fs)->src.root,
+			ufs_view(fs)->path, ufs_view(fs)->nfiles,
+			inode_count(fs), cs.entries, cs.bytes, cs.limit,
+			cs.hits, cs.misses, cs.evictions) ||
 	       buf_adds(b, fs->notes ? fs->notes : "");
 }
 

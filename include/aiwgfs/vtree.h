@@ -92,6 +92,9 @@ struct vnode *vnode_child(const struct vnode *dir, const char *name);
 struct vnode *model_lookup(const struct model *m, const char *path,
 			   const struct view **view);
 
+/* The node at `path` ("a/b/c") below folder `dir`, or NULL. */
+struct vnode *vnode_find(const struct vnode *dir, const char *path);
+
 /* Call fn on every file below `dir`, depth first, in name order. */
 void vnode_walk(const struct vnode *dir,
 		void (*fn)(const struct vnode *file, void *arg), void *arg);
