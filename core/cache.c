@@ -246,6 +246,14 @@ struct cache_entry *cache_put(struct cache *c, const struct cache_key *key,
 	return fresh;
 }
 
+struct cache_entry *cache_ref(struct cache *c, struct cache_entry *e)
+{
+	pthread_mutex_lock(&c->lock);
+	e->refs++;
+	pthread_mutex_unlock(&c->lock);
+	return e;
+}
+
 void cache_release(struct cache *c, struct cache_entry *e)
 {
 	bool dead = false;

@@ -50,7 +50,7 @@ struct daemon {
  * How long the kernel may keep names and attributes: long while the
  * watcher announces every change, a second when there is no watcher.
  */
-#define VIEW_TIMEOUT_WATCHED 86400.0
+#define VIEW_TIMEOUT_WATCHED   86400.0
 #define VIEW_TIMEOUT_UNWATCHED 1.0
 
 static void raise_fd_limit(void)
@@ -398,6 +398,10 @@ static bool remap_inode(struct ufs *fs, struct inode *in, void *arg)
 	if (n && n->type != in->vn->type)
 		n = NULL;
 	in->vn = n ? n : in->fd >= 0 ? NULL : &vnode_gone;
+	if (!n) {
+		cache_release(fs->cache, in->entry);
+		in->entry = NULL;
+	}
 	return true;
 }
 
@@ -442,8 +446,14 @@ static bool check_inode(struct ufs *fs, struct inode *in, void *arg)
 	if (!render_node(ufs_model(fs), in->vn, fs->cache, &e)) {
 		bool same = !memcmp(&e->key, &in->key, sizeof(e->key));
 
+		/* The table is locked here: swap the held version by hand. */
 		in->key = e->key;
-		cache_release(fs->cache, e);
+		if (in->entry != e) {
+			cache_release(fs->cache, in->entry);
+			in->entry = e;
+		} else {
+			cache_release(fs->cache, e);
+		}
 		if (same)
 			return false;
 	}
@@ -497,9 +507,12 @@ static void notify(struct daemon *d, const struct changes *c)
 							  e->dir))
 				 : FUSE_ROOT_ID;
 		pthread_rwlock_unlock(&d->live.lock);
-		if (parent)
-			fuse_lowlevel_notify_inval_entry(
-				fs->se, parent, e->name, strlen(e->name));
+		if (!parent)
+			continue;
+		fuse_lowlevel_notify_inval_entry(fs->se, parent, e->name,
+						 strlen(e->name));
+		/* and the listing the kernel may keep (cache_readdir) */
+		fuse_lowlevel_notify_inval_inode(fs->se, parent, 0, 0);
 	}
 	for (size_t i = 0; i < c->ninodes; i++)
 		fuse_lowlevel_notify_inval_inode(d->views[c->inodes[i].view].se,
@@ -571,8 +584,10 @@ static void start_watch(struct daemon *d)
 		free(base);
 	}
 	d->watch = watch_start(dirs, n, on_change, d);
-	for (size_t i = 0; d->watch && i < d->nviews; i++)
+	for (size_t i = 0; d->watch && i < d->nviews; i++) {
 		d->views[i].timeout = VIEW_TIMEOUT_WATCHED;
+		d->views[i].watched = true;
+	}
 	free(fw);
 	free(ad);
 	free(dirs);
@@ -602,7 +617,7 @@ static void teardown(struct daemon *d)
 		if (fs->root_fd >= 0)
 			close(fs->root_fd);
 		mounts_remove_placeholder(fs->mountpoint);
-		inode_table_free(fs->inodes);
+		inode_table_free(fs);
 		free(fs->mountpoint);
 		free(fs->fsname);
 	}

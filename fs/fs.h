@@ -60,6 +60,7 @@ struct ufs {
 	struct live *live;
 	size_t view_index; /* of this view in live->model->views */
 	double timeout;	   /* seconds the kernel may cache names, attrs */
+	bool watched;	   /* the watcher announces changes of the source */
 	struct cache *cache;
 	char *mountpoint; /* absolute */
 	char *fsname;
@@ -97,7 +98,7 @@ void ufs_handles_free(struct ufs *fs);
 
 /* Inode table (inode.c); see there for the rules. */
 struct inode_table *inode_table_new(struct ufs *fs);
-void inode_table_free(struct inode_table *t);
+void inode_table_free(struct ufs *fs);
 
 /*
  * Mount table helpers (mounts.c).

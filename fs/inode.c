@@ -69,7 +69,8 @@ struct inode_table *inode_table_new(struct ufs *fs)
 	return t;
 }
 
-static void chain_free(struct inode *in, struct inode *root, bool real)
+static void chain_free(struct ufs *fs, struct inode *in, struct inode *root,
+		       bool real)
 {
 	while (in) {
 		struct inode *next = real ? in->real_next : in->synth_next;
@@ -77,22 +78,26 @@ static void chain_free(struct inode *in, struct inode *root, bool real)
 		if (in != root && (real || in->fd < 0)) {
 			if (in->fd >= 0)
 				close(in->fd);
+			cache_release(fs->cache, in->entry);
 			free(in);
 		}
 		in = next;
 	}
 }
 
-void inode_table_free(struct inode_table *t)
+void inode_table_free(struct ufs *fs)
 {
+	struct inode_table *t = fs->inodes;
+
 	if (!t)
 		return;
+	cache_release(fs->cache, t->root.entry);
 	/* Every inode with a real object is on the real chains; the rest,
 	 * synthesized only, on the synth chains alone. Free those first. */
 	for (size_t i = 0; i < t->nbuckets; i++)
-		chain_free(t->synth[i], &t->root, false);
+		chain_free(fs, t->synth[i], &t->root, false);
 	for (size_t i = 0; i < t->nbuckets; i++)
-		chain_free(t->real[i], &t->root, true);
+		chain_free(fs, t->real[i], &t->root, true);
 	pthread_mutex_destroy(&t->lock);
 	free(t->real);
 	free(t->synth);
@@ -286,6 +291,7 @@ void inode_forget(struct ufs *fs, fuse_ino_t id, uint64_t n)
 	pthread_mutex_unlock(&t->lock);
 	if (in->fd >= 0)
 		close(in->fd);
+	cache_release(fs->cache, in->entry);
 	free(in);
 }
 
@@ -338,6 +344,18 @@ void inode_for_each(struct ufs *fs,
 	}
 	free(all);
 	pthread_mutex_unlock(&t->lock);
+}
+
+void inode_set_entry(struct ufs *fs, struct inode *in, struct cache_entry *e)
+{
+	struct cache_entry *old;
+
+	cache_ref(fs->cache, e);
+	pthread_mutex_lock(&fs->inodes->lock);
+	old = in->entry;
+	in->entry = e;
+	pthread_mutex_unlock(&fs->inodes->lock);
+	cache_release(fs->cache, old);
 }
 
 fuse_ino_t inode_find_synth(struct ufs *fs, const struct vnode *vn)

@@ -30,6 +30,12 @@ struct inode {
 	 * the kernel was last told, so the watcher knows what changed. */
 	struct cache_key opened;
 	struct cache_key key;
+	/*
+	 * While the watcher runs: the version the kernel was last told of,
+	 * held so that getattr and open need not render. The watcher
+	 * replaces it when the source changes.
+	 */
+	struct cache_entry *entry;
 	struct inode *real_next; /* hash chains */
 	struct inode *synth_next;
 };
@@ -40,6 +46,9 @@ struct inode {
  * until the kernel forgets it.
  */
 extern const struct vnode vnode_gone;
+
+/* Hold `e` (a new reference) as the current version of `in`. */
+void inode_set_entry(struct ufs *fs, struct inode *in, struct cache_entry *e);
 
 /* The inode of a node id the kernel sent, or NULL for an unknown one. */
 struct inode *inode_get(struct ufs *fs, fuse_ino_t id);

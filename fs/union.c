@@ -124,18 +124,10 @@ static void log_read_only(struct ufs *fs, const struct vnode *vn)
 	free(src);
 }
 
-/*
- * The attributes of a synthesized node. A file is rendered (or found in
- * the cache) so that st_size is exact.
- */
-static int synth_stat(struct ufs *fs, const struct vnode *vn, struct stat *st,
-		      struct cache_key *key)
+/* The attributes of a synthesized node; for a file, of version `e`. */
+static void synth_attr(struct ufs *fs, const struct vnode *vn,
+		       const struct cache_entry *e, struct stat *st)
 {
-	struct cache_entry *e;
-	int rc;
-
-	if (vn == &vnode_gone)
-		return -ENOENT;
 	memset(st, 0, sizeof(*st));
 	st->st_ino = vn->ino;
 	st->st_uid = fs->uid;
@@ -145,30 +137,70 @@ static int synth_stat(struct ufs *fs, const struct vnode *vn, struct stat *st,
 	if (vn->type == VNODE_DIR) {
 		st->st_mode = S_IFDIR | 0755;
 		st->st_nlink = 2;
-		return 0;
+		return;
 	}
-	rc = render_node(ufs_model(fs), vn, fs->cache, &e);
-	if (rc)
-		return rc;
 	st->st_mode = S_IFREG | (vn->executable ? 0555 : 0444);
 	st->st_nlink = 1;
 	st->st_size = (off_t)e->size;
 	st->st_blocks = (blkcnt_t)((e->size + 511) / 512);
-	*key = e->key;
-	cache_release(fs->cache, e);
+}
+
+/*
+ * Render (or find in the cache) a synthesized file, so that its size is
+ * exact. *out gets a reference the caller drops.
+ */
+static int synth_render(struct ufs *fs, const struct vnode *vn,
+			struct cache_entry **out)
+{
+	if (vn == &vnode_gone)
+		return -ENOENT;
+	return render_node(ufs_model(fs), vn, fs->cache, out);
+}
+
+/*
+ * The current version of a synthesized file inode, with a reference for
+ * the caller: while the watcher runs, the one the inode holds (the watcher
+ * replaces it when the source changes); otherwise rendered now.
+ */
+static int inode_version(struct ufs *fs, struct inode *in,
+			 struct cache_entry **out)
+{
+	int rc;
+
+	if (fs->watched && in->entry &&
+	    !memcmp(&in->entry->key, &in->key, sizeof(in->key))) {
+		*out = cache_ref(fs->cache, in->entry);
+		return 0;
+	}
+	rc = synth_render(fs, in->vn, out);
+	if (rc)
+		return rc;
+	in->key = (*out)->key;
+	if (fs->watched)
+		inode_set_entry(fs, in, *out);
 	return 0;
 }
 
 static int inode_stat(struct ufs *fs, struct inode *in, struct stat *st)
 {
+	struct cache_entry *e = NULL;
+	int rc;
+
 	if (in->fd >= 0)
 		return fstatat(in->fd, "", st,
 			       AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)
 			       ? -errno
 			       : 0;
-	if (in->vn)
-		return synth_stat(fs, in->vn, st, &in->key);
-	return -ESTALE;
+	if (!in->vn || in->vn == &vnode_gone)
+		return in->vn ? -ENOENT : -ESTALE;
+	if (in->vn->type == VNODE_FILE) {
+		rc = inode_version(fs, in, &e);
+		if (rc)
+			return rc;
+	}
+	synth_attr(fs, in->vn, e, st);
+	cache_release(fs->cache, e);
+	return 0;
 }
 
 /* Look `name` up in `parent`: real first, then synthesized. */
@@ -176,7 +208,7 @@ static int do_lookup(struct ufs *fs, struct inode *parent, const char *name,
 		     struct fuse_entry_param *e)
 {
 	const struct vnode *vn = NULL;
-	struct cache_key key = { 0, 0 };
+	struct cache_entry *version = NULL;
 	struct inode *in;
 	int fd = -1, rc;
 
@@ -199,17 +231,24 @@ static int do_lookup(struct ufs *fs, struct inode *parent, const char *name,
 		if (vn && (!S_ISDIR(e->attr.st_mode) || vn->type != VNODE_DIR))
 			vn = NULL;
 	} else if (vn) {
-		rc = synth_stat(fs, vn, &e->attr, &key);
-		if (rc)
-			return rc;
+		if (vn->type == VNODE_FILE) {
+			rc = synth_render(fs, vn, &version);
+			if (rc)
+				return rc;
+		}
+		synth_attr(fs, vn, version, &e->attr);
 	} else {
 		return -ENOENT;
 	}
 	in = inode_ref(fs, fd, &e->attr, vn);
+	if (in && version) {
+		in->key = version->key;
+		if (fs->watched)
+			inode_set_entry(fs, in, version);
+	}
+	cache_release(fs->cache, version);
 	if (!in)
 		return -ENOMEM;
-	if (fd < 0 && vn->type == VNODE_FILE)
-		in->key = key;
 	e->ino = inode_id(fs, in);
 	e->attr_timeout = fs->timeout;
 	e->entry_timeout = fs->timeout;
@@ -594,9 +633,7 @@ static void ufs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			return;
 		}
 		h = calloc(1, sizeof(*h));
-		rc = h ? render_node(ufs_model(fs), in->vn, fs->cache,
-				     &h->entry)
-		       : -ENOMEM;
+		rc = h ? inode_version(fs, in, &h->entry) : -ENOMEM;
 		if (rc) {
 			free(h);
 			fuse_reply_err(req, -rc);
@@ -844,6 +881,15 @@ static void ufs_opendir(fuse_req_t req, fuse_ino_t ino,
 	}
 	handle_link(fs, &d->h, dir_handle_free);
 	fi->fh = (uint64_t)(uintptr_t)d;
+	/*
+	 * The kernel may keep the listing: changes through the mount
+	 * invalidate it, and the watcher does for the source's. (libfuse's
+	 * header says keep_cache does nothing here; the kernel reads it.)
+	 */
+	if (fs->watched) {
+		fi->cache_readdir = 1;
+		fi->keep_cache = 1;
+	}
 	fuse_reply_open(req, fi);
 }
 

@@ -60,7 +60,10 @@ struct cache_entry *cache_get(struct cache *c, const struct cache_key *key);
 struct cache_entry *cache_put(struct cache *c, const struct cache_key *key,
 			      char *data, size_t size);
 
-/* Drop a reference taken by cache_get() or cache_put(). */
+/* Another reference to an entry the caller holds one of; returns `e`. */
+struct cache_entry *cache_ref(struct cache *c, struct cache_entry *e);
+
+/* Drop a reference taken by cache_get(), cache_put() or cache_ref(). */
 void cache_release(struct cache *c, struct cache_entry *e);
 
 void cache_get_stats(struct cache *c, struct cache_stats *st);
