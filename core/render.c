@@ -658,7 +658,10 @@ static int read_inputs(struct render_job *job)
 
 		in->error = buf_read_file(&in->data, AT_FDCWD, in->path,
 					  RENDER_MAX_INPUT);
+		/* An index shows only the rules' bodies: the others need no
+		 * rewriting, which is most of the cost of reading them all. */
 		if (!in->error && job->model->opts.rewrite_refs &&
+		    (!many || in->artifact->kind == ARTIFACT_RULE) &&
 		    rewrite_input(job, in))
 			return -ENOMEM;
 		if (!in->error || many)

@@ -132,12 +132,20 @@ static int list_dir(const char *dir, unsigned char type, struct names *out)
 		return rc;
 	}
 	while ((de = readdir(d))) {
+		unsigned char t = de->d_type;
+
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW))
-			continue;
-		if (type == DT_REG ? !S_ISREG(st.st_mode)
-				   : !S_ISDIR(st.st_mode))
+		/* d_type is lstat's answer where the file system gives it */
+		if (t == DT_UNKNOWN) {
+			if (fstatat(dirfd(d), de->d_name, &st,
+				    AT_SYMLINK_NOFOLLOW))
+				continue;
+			t = S_ISREG(st.st_mode)	  ? DT_REG
+			    : S_ISDIR(st.st_mode) ? DT_DIR
+						  : DT_UNKNOWN;
+		}
+		if (t != type)
 			continue;
 		rc = names_add(out, strdup(de->d_name));
 		if (rc)
@@ -297,6 +305,31 @@ static int list_tree(const char *dir, const char *rel, struct names *out,
 	return rc;
 }
 
+/*
+ * Which files of the skill just added (if it was: a shadowed one is not)
+ * have an execute bit, read once here rather than by every view.
+ */
+static int note_executables(struct source *src, const char *sdir)
+{
+	struct artifact *a = &src->artifacts[src->nartifacts - 1];
+	struct stat st;
+	int dfd;
+
+	if (!src->nartifacts || strcmp(a->path, sdir) || a->exec)
+		return 0;
+	a->exec = calloc(a->nfiles ? a->nfiles : 1, 1);
+	if (!a->exec)
+		return -ENOMEM;
+	dfd = open(sdir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	for (size_t i = 0; dfd >= 0 && i < a->nfiles; i++)
+		a->exec[i] =
+			!fstatat(dfd, a->files[i], &st, AT_SYMLINK_NOFOLLOW) &&
+			(st.st_mode & S_IXUSR);
+	if (dfd >= 0)
+		close(dfd);
+	return 0;
+}
+
 static int scan_skills(struct scan *s, const char *dir, size_t unit)
 {
 	struct names subdirs = { 0 };
@@ -318,6 +351,8 @@ static int scan_skills(struct scan *s, const char *dir, size_t unit)
 						  subdirs.v[i], sdir, unit,
 						  &files);
 			}
+			if (!rc)
+				rc = note_executables(s->src, sdir);
 			names_free(&files);
 		}
 		free(skill_md);
@@ -602,6 +637,7 @@ void source_release(struct source *src)
 		for (size_t j = 0; j < a->nfiles; j++)
 			free(a->files[j]);
 		free(a->files);
+		free(a->exec);
 		free(a->id);
 		free(a->path);
 	}

@@ -274,7 +274,6 @@ static int add_skill_files(struct view *v, const struct platform *p,
 
 	for (size_t i = 0; !rc && i < a->nfiles; i++) {
 		char *path = path_join(dir, a->files[i]);
-		struct stat st;
 
 		if (!path)
 			return -ENOMEM;
@@ -284,10 +283,7 @@ static int add_skill_files(struct view *v, const struct platform *p,
 			continue;
 		vnode_set(n, p, r, a);
 		n->sub = a->files[i];
-		path = path_join(a->path, a->files[i]);
-		n->executable =
-			path && !stat(path, &st) && (st.st_mode & S_IXUSR);
-		free(path);
+		n->executable = a->exec && a->exec[i];
 	}
 	return rc;
 }

@@ -332,6 +332,16 @@ static void changes_release(struct changes *c)
 	free(c->inodes);
 }
 
+static void add_inode_change(struct changes *c, fuse_ino_t ino)
+{
+	if (array_reserve(&c->inodes, &c->cap_inodes, c->ninodes + 1,
+			  sizeof(*c->inodes)))
+		return;
+	c->inodes[c->ninodes].view = c->view;
+	c->inodes[c->ninodes].ino = ino;
+	c->ninodes++;
+}
+
 static void add_entry_change(struct changes *c, size_t view, const char *dir,
 			     const char *name)
 {
@@ -397,6 +407,11 @@ static bool remap_inode(struct ufs *fs, struct inode *in, void *arg)
 	n = *in->vn->path ? vnode_find(v->root, in->vn->path) : v->root;
 	if (n && n->type != in->vn->type)
 		n = NULL;
+	if (!n && in->fd < 0 && in->entry && in->vn->type == VNODE_FILE) {
+		/* gone from the source: open readers keep their version */
+		inode_freeze(in);
+		return true;
+	}
 	in->vn = n ? n : in->fd >= 0 ? NULL : &vnode_gone;
 	if (!n) {
 		cache_release(fs->cache, in->entry);
@@ -424,46 +439,44 @@ static bool batch_has(const struct watch_batch *b, const char *path)
 }
 
 /*
- * A synthesized file whose rendered bytes changed: the kernel must drop
- * what it cached. Only files whose inputs the batch names are rendered
+ * A synthesized file whose rendered bytes changed. Like a file that an
+ * editor saves by rename, the new version is a new inode: the old one is
+ * frozen with the version it holds, so a reader that has it open (or
+ * mapped) keeps reading one whole version, and the kernel is told to
+ * forget the name, so the next lookup finds the new version. The root of a
+ * file view cannot be replaced: the kernel is told to drop what it cached
+ * of it instead. Only files whose inputs the batch names are rendered
  * again, unless the change was structural (then all of them).
  */
 static bool check_inode(struct ufs *fs, struct inode *in, void *arg)
 {
 	struct changes *c = arg;
+	const struct vnode *vn = in->vn;
 	struct cache_entry *e;
+	bool same, look;
 	char *path;
-	bool look;
 
-	if (in->fd >= 0 || !in->vn || in->vn == &vnode_gone ||
-	    in->vn->type != VNODE_FILE)
+	if (in->fd >= 0 || !vn || vn == &vnode_gone || vn->type != VNODE_FILE)
 		return false;
-	path = input_path(in->vn);
+	path = input_path(vn);
 	look = c->batch->structural || !path || batch_has(c->batch, path);
 	free(path);
-	if (!look)
+	if (!look || render_node(ufs_model(fs), vn, fs->cache, &e))
 		return false;
-	if (!render_node(ufs_model(fs), in->vn, fs->cache, &e)) {
-		bool same = !memcmp(&e->key, &in->key, sizeof(e->key));
-
+	same = !memcmp(&e->key, &in->key, sizeof(e->key));
+	if (same || !vn->parent) {
 		/* The table is locked here: swap the held version by hand. */
 		in->key = e->key;
-		if (in->entry != e) {
-			cache_release(fs->cache, in->entry);
-			in->entry = e;
-		} else {
-			cache_release(fs->cache, e);
-		}
-		if (same)
-			return false;
+		cache_release(fs->cache, in->entry);
+		in->entry = e;
+		if (!same)
+			add_inode_change(c, inode_id(fs, in));
+		return false;
 	}
-	if (!array_reserve(&c->inodes, &c->cap_inodes, c->ninodes + 1,
-			   sizeof(*c->inodes))) {
-		c->inodes[c->ninodes].view = c->view;
-		c->inodes[c->ninodes].ino = inode_id(fs, in);
-		c->ninodes++;
-	}
-	return false;
+	cache_release(fs->cache, e);
+	add_entry_change(c, c->view, vn->parent->path, vn->name);
+	inode_freeze(in);
+	return true;
 }
 
 /* A fresh model of the same source, platforms and options. */
@@ -527,11 +540,13 @@ static void notify(struct daemon *d, const struct changes *c)
  */
 static void on_change(void *arg, const struct watch_batch *batch)
 {
+	struct timespec t0, t1;
 	struct daemon *d = arg;
 	struct changes c = { .batch = batch };
-	struct model *old = d->live.model,
-		     *fresh = rebuild(old, d->opts->filter);
+	struct model *old = d->live.model, *fresh;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fresh = rebuild(old, d->opts->filter);
 	if (!fresh)
 		return;
 	pthread_rwlock_wrlock(&d->live.lock);
@@ -553,6 +568,13 @@ static void on_change(void *arg, const struct watch_batch *batch)
 		inode_for_each(&d->views[c.view], check_inode, &c);
 	pthread_rwlock_unlock(&d->live.lock);
 	notify(d, &c);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_debug("source changed (%zu paths%s): %zu names and %zu files "
+		  "announced in %.1f ms",
+		  batch->n, batch->structural ? ", structural" : "", c.nentries,
+		  c.ninodes,
+		  (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+			  (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	changes_release(&c);
 }
 

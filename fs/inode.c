@@ -346,6 +346,13 @@ void inode_for_each(struct ufs *fs,
 	pthread_mutex_unlock(&t->lock);
 }
 
+void inode_freeze(struct inode *in)
+{
+	in->frozen_ino = in->vn->ino;
+	in->frozen_exec = in->vn->executable;
+	in->vn = &vnode_gone;
+}
+
 void inode_set_entry(struct ufs *fs, struct inode *in, struct cache_entry *e)
 {
 	struct cache_entry *old;

@@ -36,6 +36,9 @@ struct inode {
 	 * replaces it when the source changes.
 	 */
 	struct cache_entry *entry;
+	/* A frozen inode (vn == &vnode_gone with an entry) keeps these. */
+	uint64_t frozen_ino;
+	bool frozen_exec;
 	struct inode *real_next; /* hash chains */
 	struct inode *synth_next;
 };
@@ -46,6 +49,13 @@ struct inode {
  * until the kernel forgets it.
  */
 extern const struct vnode vnode_gone;
+
+/*
+ * Freeze a synthesized file inode at the version it holds: it leaves its
+ * node (the caller files it again, see inode_for_each) and answers with
+ * that version until the kernel forgets it.
+ */
+void inode_freeze(struct inode *in);
 
 /* Hold `e` (a new reference) as the current version of `in`. */
 void inode_set_entry(struct ufs *fs, struct inode *in, struct cache_entry *e);

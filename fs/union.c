@@ -167,6 +167,10 @@ static int inode_version(struct ufs *fs, struct inode *in,
 {
 	int rc;
 
+	if (in->vn == &vnode_gone && in->entry) {
+		*out = cache_ref(fs->cache, in->entry);
+		return 0;
+	}
 	if (fs->watched && in->entry &&
 	    !memcmp(&in->entry->key, &in->key, sizeof(in->key))) {
 		*out = cache_ref(fs->cache, in->entry);
@@ -191,6 +195,15 @@ static int inode_stat(struct ufs *fs, struct inode *in, struct stat *st)
 			       AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)
 			       ? -errno
 			       : 0;
+	if (in->vn == &vnode_gone && in->entry) {
+		/* frozen at an old version, still open somewhere */
+		struct vnode frozen = { .type = VNODE_FILE,
+					.ino = in->frozen_ino,
+					.executable = in->frozen_exec };
+
+		synth_attr(fs, &frozen, in->entry, st);
+		return 0;
+	}
 	if (!in->vn || in->vn == &vnode_gone)
 		return in->vn ? -ENOENT : -ESTALE;
 	if (in->vn->type == VNODE_FILE) {
@@ -621,7 +634,7 @@ static void ufs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	char path[64];
 	int fd, rc;
 
-	if (in->vn == &vnode_gone) {
+	if (in->vn == &vnode_gone && !in->entry) {
 		fuse_reply_err(req, ENOENT);
 		return;
 	}

@@ -29,9 +29,13 @@
 	(IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM |  \
 	 IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF |             \
 	 IN_DONT_FOLLOW | IN_ONLYDIR)
-#define STRUCTURAL                                                             \
-	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB |     \
-	 IN_DELETE_SELF | IN_MOVE_SELF | IN_Q_OVERFLOW)
+/*
+ * Events after which the paths in a batch do not say all that changed: a
+ * folder that came, went or moved (every file below it), or lost events.
+ * A file that appears, vanishes or is renamed over (an editor's save) is
+ * named by its path like any other change.
+ */
+#define STRUCTURAL (IN_DELETE_SELF | IN_MOVE_SELF | IN_Q_OVERFLOW)
 
 struct watch {
 	int fd;	     /* inotify */
@@ -149,7 +153,10 @@ static void read_events(struct watch *w)
 					  : NULL;
 
 		p += sizeof(*ev) + ev->len;
-		if (ev->mask & STRUCTURAL)
+		if ((ev->mask & STRUCTURAL) ||
+		    ((ev->mask & IN_ISDIR) &&
+		     (ev->mask &
+		      (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO))))
 			w->batch.structural = true;
 		if (!dir)
 			continue;

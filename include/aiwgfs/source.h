@@ -48,6 +48,7 @@ struct artifact {
 	size_t unit; /* index into source.units */
 	char **files;
 	size_t nfiles;
+	unsigned char *exec; /* skills: 1 for each file with an execute bit */
 };
 
 /* An artifact that lost to one of the same kind and id in an earlier unit. */
