@@ -388,6 +388,37 @@ int render_add_description(const struct render_job *job, const struct doc *d,
 }
 
 /* One "- `id` — description — `path`" line, or nothing if not shown. */
+/*
+ * An index line's description of an input, memoized in the cache by the
+ * input's content hash: an index reads every source, and parsing them all
+ * again after each edit of one would dominate the time to show the edit.
+ */
+static int index_description(const struct render_job *job,
+			     const struct render_input *in, struct buf *out)
+{
+	struct cache_key key = { in->hash.lo ^ 0x6465736372697074ULL,
+				 in->hash.hi + INDEX_DESCRIPTION_LIMIT };
+	struct cache_entry *e = job->cache ? cache_get(job->cache, &key) : NULL;
+	char *data;
+	size_t len;
+	int rc;
+
+	if (e) {
+		rc = buf_add(out, e->data, e->size);
+		cache_release(job->cache, e);
+		return rc;
+	}
+	rc = render_description(in->data.data, in->data.len,
+				INDEX_DESCRIPTION_LIMIT, out);
+	if (rc || !job->cache)
+		return rc;
+	data = str_ndup(out->data, out->len);
+	len = out->len;
+	e = data ? cache_put(job->cache, &key, data, len) : NULL;
+	cache_release(job->cache, e);
+	return 0;
+}
+
 static int index_line(const struct render_job *job,
 		      const struct render_input *in, struct buf *out)
 {
@@ -404,8 +435,7 @@ static int index_line(const struct render_job *job,
 			       : strdup(a->path);
 	if (!dest)
 		return -ENOMEM;
-	rc = render_description(in->data.data, in->data.len,
-				INDEX_DESCRIPTION_LIMIT, &desc);
+	rc = index_description(job, in, &desc);
 	if (!rc)
 		rc = buf_addf(out, "- `%s` — %s — `%s`\n", a->id,
 			      desc.len ? desc.data : "(no description)", dest);
@@ -564,7 +594,7 @@ static void key_add_str(XXH3_state_t *st, const char *s)
 	XXH3_128bits_update(st, s ? s : "", s ? strlen(s) + 1 : 1);
 }
 
-static void render_key(const struct render_job *job, struct cache_key *key)
+static void render_key(struct render_job *job, struct cache_key *key)
 {
 	const struct vnode *n = job->node;
 	const unsigned version = RENDER_VERSION;
@@ -582,9 +612,11 @@ static void render_key(const struct render_job *job, struct cache_key *key)
 	if (!n->artifact)
 		key_add_str(&st, job->model->src.root);
 	for (size_t i = 0; i < job->ninputs; i++) {
-		const struct render_input *in = &job->inputs[i];
+		struct render_input *in = &job->inputs[i];
 
 		h = XXH3_128bits(in->data.data, in->data.len);
+		in->hash.lo = h.low64;
+		in->hash.hi = h.high64;
 		XXH3_128bits_update(&st, &in->error, sizeof(in->error));
 		XXH3_128bits_update(&st, &h, sizeof(h));
 	}
@@ -690,7 +722,7 @@ int render_count_parts(const struct model *m, const struct vnode *node)
 int render_node(const struct model *m, const struct vnode *node,
 		struct cache *c, struct cache_entry **out)
 {
-	struct render_job job = { .model = m, .node = node };
+	struct render_job job = { .model = m, .node = node, .cache = c };
 	struct buf b = BUF_INIT;
 	struct cache_key key;
 	char *data;

@@ -479,6 +479,45 @@ static bool check_inode(struct ufs *fs, struct inode *in, void *arg)
 	return true;
 }
 
+/* Whether `path` is a file that the model reads as is (not a rule). */
+static bool known_input(const struct model *m, const char *path)
+{
+	for (size_t i = 0; i < m->src.nartifacts; i++) {
+		const struct artifact *a = &m->src.artifacts[i];
+		size_t n = strlen(a->path);
+
+		if (a->kind != ARTIFACT_SKILL) {
+			if (!strcmp(a->path, path))
+				return a->kind != ARTIFACT_RULE;
+			continue;
+		}
+		if (strncmp(a->path, path, n) || path[n] != '/')
+			continue;
+		return str_list_has((const char *const *)a->files, a->nfiles,
+				    path + n + 1);
+	}
+	return false;
+}
+
+/*
+ * Whether the batch can change the model itself, not just the bytes of
+ * files it already shows: a file that came or went, a folder, a rule (a
+ * windsurf rule's parts depend on its size). Most edits do not, and then
+ * the model is kept and only the changed files are rendered again.
+ */
+static bool needs_rebuild(const struct model *m, const struct watch_batch *b)
+{
+	struct stat st;
+
+	if (b->structural)
+		return true;
+	for (size_t i = 0; i < b->n; i++)
+		if (!known_input(m, b->paths[i]) || lstat(b->paths[i], &st) ||
+		    !S_ISREG(st.st_mode))
+			return true;
+	return false;
+}
+
 /* A fresh model of the same source, platforms and options. */
 static struct model *rebuild(const struct model *old,
 			     const struct source_filter *filter)
@@ -546,23 +585,26 @@ static void on_change(void *arg, const struct watch_batch *batch)
 	struct model *old = d->live.model, *fresh;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	fresh = rebuild(old, d->opts->filter);
-	if (!fresh)
-		return;
-	pthread_rwlock_wrlock(&d->live.lock);
-	d->live.model = fresh;
-	for (size_t i = 0; i < d->nviews; i++)
-		inode_for_each(&d->views[i], remap_inode, NULL);
-	pthread_rwlock_unlock(&d->live.lock);
-	for (size_t i = 0; i < d->nviews; i++) {
-		const struct ufs *fs = &d->views[i];
+	if (needs_rebuild(old, batch)) {
+		fresh = rebuild(old, d->opts->filter);
+		if (!fresh)
+			return;
+		pthread_rwlock_wrlock(&d->live.lock);
+		d->live.model = fresh;
+		for (size_t i = 0; i < d->nviews; i++)
+			inode_for_each(&d->views[i], remap_inode, NULL);
+		pthread_rwlock_unlock(&d->live.lock);
+		for (size_t i = 0; i < d->nviews; i++) {
+			const struct ufs *fs = &d->views[i];
 
-		if (!ufs_view(fs)->is_file)
-			diff_dirs(&c, i, old->views[fs->view_index].root,
-				  ufs_view(fs)->root);
+			if (!ufs_view(fs)->is_file)
+				diff_dirs(&c, i,
+					  old->views[fs->view_index].root,
+					  ufs_view(fs)->root);
+		}
+		model_release(old);
+		free(old);
 	}
-	model_release(old);
-	free(old);
 	pthread_rwlock_rdlock(&d->live.lock);
 	for (c.view = 0; c.view < d->nviews; c.view++)
 		inode_for_each(&d->views[c.view], check_inode, &c);

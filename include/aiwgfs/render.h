@@ -33,11 +33,14 @@ struct render_input {
 	const char *path; /* absolute */
 	const struct artifact *artifact;
 	struct buf data;
-	int error; /* 0, or the negative errno of reading it */
+	int error;	       /* 0, or the negative errno of reading it */
+	struct cache_key hash; /* XXH3-128 of data, set with the job's key */
 };
 
 struct render_job {
 	const struct model *model;
+	struct cache *cache; /* for what renderers memoize, such as
+				descriptions by content */
 	const struct vnode *node;
 	struct render_input *inputs;
 	size_t ninputs;
