@@ -81,18 +81,43 @@ static void vnode_free(struct vnode *n)
 }
 
 /* While building, children are unsorted; lookups are linear. */
-static struct vnode *find_child_linear(const struct vnode *dir,
-				       const char *name)
+/*
+ * Children are kept sorted as they are added, so that a folder of
+ * hundreds of files is built in n log n comparisons.
+ */
+static size_t child_slot(const struct vnode *dir, const char *name, bool *found)
 {
-	for (size_t i = 0; i < dir->nchildren; i++)
-		if (!strcmp(dir->children[i]->name, name))
-			return dir->children[i];
-	return NULL;
+	size_t lo = 0, hi = dir->nchildren;
+
+	*found = false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(dir->children[mid]->name, name);
+
+		if (!cmp) {
+			*found = true;
+			return mid;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct vnode *find_child(const struct vnode *dir, const char *name)
+{
+	bool found;
+	size_t i = child_slot(dir, name, &found);
+
+	return found ? dir->children[i] : NULL;
 }
 
 static int add_child(struct vnode *dir, struct vnode *child)
 {
-	size_t n = dir->nchildren;
+	size_t n = dir->nchildren, at;
+	bool found;
 
 	/* The array has a power of two of slots, at least four. */
 	if (n < 4 ? n == 0 : !(n & (n - 1))) {
@@ -103,7 +128,11 @@ static int add_child(struct vnode *dir, struct vnode *child)
 			return -ENOMEM;
 		dir->children = p;
 	}
-	dir->children[dir->nchildren++] = child;
+	at = child_slot(dir, child->name, &found);
+	memmove(dir->children + at + 1, dir->children + at,
+		(n - at) * sizeof(*dir->children));
+	dir->children[at] = child;
+	dir->nchildren++;
 	return 0;
 }
 
@@ -133,7 +162,7 @@ static struct vnode *view_add_file(struct view *v, const char *path, int *rc)
 		}
 		memcpy(name, p, len);
 		name[len] = '\0';
-		n = find_child_linear(dir, name);
+		n = find_child(dir, name);
 		if (!slash)
 			break;
 		if (n && n->type != VNODE_DIR)

@@ -511,10 +511,20 @@ static bool needs_rebuild(const struct model *m, const struct watch_batch *b)
 
 	if (b->structural)
 		return true;
-	for (size_t i = 0; i < b->n; i++)
-		if (!known_input(m, b->paths[i]) || lstat(b->paths[i], &st) ||
-		    !S_ISREG(st.st_mode))
+	for (size_t i = 0; i < b->n; i++) {
+		const char *p = b->paths[i];
+
+		if (!known_input(m, p)) {
+			/* An editor's temporary or backup file ("x.md~",
+			 * ".x.md.swp") can never be an artifact; anything
+			 * in a skill folder, or named *.md, may be. */
+			if (str_ends_with(p, ".md") || strstr(p, "/skills/"))
+				return true;
+			continue;
+		}
+		if (lstat(p, &st) || !S_ISREG(st.st_mode))
 			return true;
+	}
 	return false;
 }
 
