@@ -61,6 +61,7 @@ struct ufs {
 	size_t view_index; /* of this view in live->model->views */
 	double timeout;	   /* seconds the kernel may cache names, attrs */
 	bool watched;	   /* the watcher announces changes of the source */
+	bool no_open;	   /* the kernel offers zero-message open */
 	struct cache *cache;
 	char *mountpoint; /* absolute */
 	char *fsname;

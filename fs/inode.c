@@ -59,6 +59,7 @@ struct inode_table *inode_table_new(struct ufs *fs)
 	}
 	pthread_mutex_init(&t->lock, NULL);
 	t->root.fd = fs->root_fd;
+	t->root.io_fd = -1;
 	t->root.vn = ufs_view(fs)->root;
 	t->root.nlookup = 2;
 	if (fs->root_fd >= 0 && !fstatat(fs->root_fd, "", &st, AT_EMPTY_PATH)) {
@@ -78,6 +79,8 @@ static void chain_free(struct ufs *fs, struct inode *in, struct inode *root,
 		if (in != root && (real || in->fd < 0)) {
 			if (in->fd >= 0)
 				close(in->fd);
+			if (in->io_fd >= 0)
+				close(in->io_fd);
 			cache_release(fs->cache, in->entry);
 			free(in);
 		}
@@ -229,6 +232,7 @@ struct inode *inode_ref(struct ufs *fs, int fd, const struct stat *st,
 		goto out_unlock;
 	}
 	in->fd = fd;
+	in->io_fd = -1;
 	in->vn = vn;
 	if (fd >= 0) {
 		in->dev = st->st_dev;
@@ -291,6 +295,8 @@ void inode_forget(struct ufs *fs, fuse_ino_t id, uint64_t n)
 	pthread_mutex_unlock(&t->lock);
 	if (in->fd >= 0)
 		close(in->fd);
+	if (in->io_fd >= 0)
+		close(in->io_fd);
 	cache_release(fs->cache, in->entry);
 	free(in);
 }

@@ -20,7 +20,8 @@
 #include "fs.h"
 
 struct inode {
-	int fd; /* O_PATH of the real object, or -1 */
+	int fd;	   /* O_PATH of the real object, or -1 */
+	int io_fd; /* a real file's I/O descriptor without open, or -1 */
 	dev_t dev;
 	ino_t ino;
 	const struct vnode *vn; /* synthesized node, or NULL */

@@ -320,7 +320,7 @@ static int real_setattr(struct inode *in, struct stat *attr, int valid,
 			struct fuse_file_info *fi)
 {
 	char path[64];
-	int fd = fi ? (int)fi->fh : -1;
+	int fd = fi && fi->fh ? (int)fi->fh : -1;
 
 	fd_path(in->fd, path, sizeof(path));
 	if ((valid & FUSE_SET_ATTR_MODE) &&
@@ -626,6 +626,48 @@ static void ufs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	fuse_reply_err(req, -rc);
 }
 
+/*
+ * The descriptor to read or write a real file through. A file opened by
+ * create() has its own; with zero-message open, the kernel sends no open
+ * and so no handle, and the inode keeps one descriptor for all its I/O,
+ * opened on first use: for reading and writing where the daemon may, else
+ * for reading. The kernel has already checked the caller's access mode.
+ */
+static int real_io_fd(struct inode *in, const struct fuse_file_info *fi)
+{
+	char path[64];
+	int fd;
+
+	if (fi && fi->fh)
+		return (int)fi->fh;
+	if (in->io_fd >= 0 || in->fd < 0)
+		return in->fd < 0 ? -EBADF : in->io_fd;
+	fd_path(in->fd, path, sizeof(path));
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM ||
+		       errno == ETXTBSY))
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	in->io_fd = fd;
+	return fd;
+}
+
+/*
+ * Zero-message open (DESIGN, "Kernel caching, measured"): while the
+ * watcher keeps every inode's version current, the first open is answered
+ * with ENOSYS, after which the kernel opens files without asking and
+ * reads them from its page cache. A synthesized file then serves the
+ * version its inode holds (a new version is a new inode, so a reader keeps
+ * one whole version). The cost: root, whom the kernel's permission check
+ * lets through, can open a synthesized file for writing; every write and
+ * truncation still fails with EROFS.
+ */
+static bool want_no_open(const struct ufs *fs)
+{
+	return fs->watched && fs->no_open;
+}
+
 static void ufs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct ufs *fs = req_fs(req);
@@ -634,6 +676,10 @@ static void ufs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	char path[64];
 	int fd, rc;
 
+	if (want_no_open(fs)) {
+		fuse_reply_err(req, ENOSYS);
+		return;
+	}
 	if (in->vn == &vnode_gone && !in->entry) {
 		fuse_reply_err(req, ENOENT);
 		return;
@@ -716,19 +762,36 @@ static void ufs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct inode *in = inode_get(fs, ino);
 	struct fuse_bufvec bv = FUSE_BUFVEC_INIT(size);
 
-	if (is_synth_file(in)) {
-		struct synth_handle *h = (void *)(uintptr_t)fi->fh;
-		const struct cache_entry *e = h->entry;
+	struct cache_entry *e = NULL;
+	int fd, rc;
 
+	if (is_synth_file(in)) {
+		/* an open handle's version, else (no open) the inode's */
+		if (fi->fh) {
+			e = ((struct synth_handle *)(uintptr_t)fi->fh)->entry;
+		} else {
+			rc = inode_version(fs, in, &e);
+			if (rc) {
+				fuse_reply_err(req, -rc);
+				return;
+			}
+		}
 		if ((size_t)off >= e->size)
 			size = 0;
 		else if (size > e->size - (size_t)off)
 			size = e->size - (size_t)off;
 		fuse_reply_buf(req, size ? e->data + off : NULL, size);
+		if (!fi->fh)
+			cache_release(fs->cache, e);
+		return;
+	}
+	fd = real_io_fd(in, fi);
+	if (fd < 0) {
+		fuse_reply_err(req, -fd);
 		return;
 	}
 	bv.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
-	bv.buf[0].fd = (int)fi->fh;
+	bv.buf[0].fd = fd;
 	bv.buf[0].pos = off;
 	fuse_reply_data(req, &bv, FUSE_BUF_SPLICE_MOVE);
 }
@@ -737,11 +800,25 @@ static void ufs_write_buf(fuse_req_t req, fuse_ino_t ino,
 			  struct fuse_bufvec *in_buf, off_t off,
 			  struct fuse_file_info *fi)
 {
+	struct ufs *fs = req_fs(req);
+	struct inode *in = inode_get(fs, ino);
 	struct fuse_bufvec out = FUSE_BUFVEC_INIT(fuse_buf_size(in_buf));
 	ssize_t n;
+	int fd;
 
+	/* Without open, a write to a synthesized file arrives here. */
+	if (is_synth_file(in)) {
+		log_read_only(fs, in->vn);
+		fuse_reply_err(req, EROFS);
+		return;
+	}
+	fd = real_io_fd(in, fi);
+	if (fd < 0) {
+		fuse_reply_err(req, -fd);
+		return;
+	}
 	out.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
-	out.buf[0].fd = (int)fi->fh;
+	out.buf[0].fd = fd;
 	out.buf[0].pos = off;
 	n = fuse_buf_copy(&out, in_buf, 0);
 	if (n < 0)
@@ -756,7 +833,9 @@ static void ufs_release(fuse_req_t req, fuse_ino_t ino,
 	struct ufs *fs = req_fs(req);
 	struct inode *in = inode_get(fs, ino);
 
-	if (is_synth_file(in)) {
+	if (!fi->fh) {
+		/* opened without asking: nothing of ours to let go */
+	} else if (is_synth_file(in)) {
 		struct synth_handle *h = (void *)(uintptr_t)fi->fh;
 
 		handle_unlink(fs, &h->h);
@@ -771,12 +850,15 @@ static void ufs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		      struct fuse_file_info *fi)
 {
 	struct ufs *fs = req_fs(req);
-	int rc = 0;
+	struct inode *in = inode_get(fs, ino);
+	int fd, rc = 0;
 
-	if (!is_synth_file(inode_get(fs, ino)))
-		rc = (datasync ? fdatasync((int)fi->fh) : fsync((int)fi->fh))
-			     ? errno
-			     : 0;
+	if (!is_synth_file(in)) {
+		fd = real_io_fd(in, fi);
+		rc = fd < 0				      ? -fd
+		     : (datasync ? fdatasync(fd) : fsync(fd)) ? errno
+							      : 0;
+	}
 	fuse_reply_err(req, rc);
 }
 
@@ -1078,21 +1160,40 @@ static void ufs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode,
 			  off_t offset, off_t length, struct fuse_file_info *fi)
 {
 	struct ufs *fs = req_fs(req);
+	struct inode *in = inode_get(fs, ino);
+	int fd;
 
-	if (is_synth_file(inode_get(fs, ino))) {
+	if (is_synth_file(in)) {
 		fuse_reply_err(req, EROFS);
 		return;
 	}
-	fuse_reply_err(req, fallocate((int)fi->fh, mode, offset, length) ? errno
-									 : 0);
+	fd = real_io_fd(in, fi);
+	if (fd < 0)
+		fuse_reply_err(req, -fd);
+	else
+		fuse_reply_err(req,
+			       fallocate(fd, mode, offset, length) ? errno : 0);
 }
 
 static void ufs_init(void *userdata, struct fuse_conn_info *conn)
 {
+	struct ufs *fs = userdata;
+
 	/* Writes go straight to the real file; see DESIGN on coherence. */
 	conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
 	if (conn->capable & FUSE_CAP_SPLICE_READ)
 		conn->want |= FUSE_CAP_SPLICE_READ;
+	if (conn->capable & FUSE_CAP_NO_OPEN_SUPPORT) {
+		conn->want |= FUSE_CAP_NO_OPEN_SUPPORT;
+		/*
+		 * With atomic O_TRUNC the kernel leaves truncation to the
+		 * open it then never sends: a file opened with O_TRUNC
+		 * would keep its old bytes. Without it, the kernel truncates
+		 * through setattr, which also refuses synthesized files.
+		 */
+		conn->want &= ~FUSE_CAP_ATOMIC_O_TRUNC;
+		fs->no_open = true;
+	}
 }
 
 const struct fuse_lowlevel_ops ufs_ops = {
