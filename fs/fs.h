@@ -62,6 +62,7 @@ struct ufs {
 	double timeout;	   /* seconds the kernel may cache names, attrs */
 	bool watched;	   /* the watcher announces changes of the source */
 	bool no_open;	   /* the kernel offers zero-message open */
+	bool no_opendir;   /* and zero-message opendir */
 	struct cache *cache;
 	char *mountpoint; /* absolute */
 	char *fsname;

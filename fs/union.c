@@ -965,8 +965,16 @@ static void ufs_opendir(fuse_req_t req, fuse_ino_t ino,
 			struct fuse_file_info *fi)
 {
 	struct ufs *fs = req_fs(req);
-	struct dir_handle *d = calloc(1, sizeof(*d));
-	int rc = d ? dir_snapshot(inode_get(fs, ino), d) : -ENOMEM;
+	struct dir_handle *d;
+	int rc;
+
+	/* As for files: while watched, folders open without asking. */
+	if (fs->watched && fs->no_opendir) {
+		fuse_reply_err(req, ENOSYS);
+		return;
+	}
+	d = calloc(1, sizeof(*d));
+	rc = d ? dir_snapshot(inode_get(fs, ino), d) : -ENOMEM;
 
 	if (rc) {
 		if (d)
@@ -991,13 +999,24 @@ static void ufs_opendir(fuse_req_t req, fuse_ino_t ino,
 static void ufs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			struct fuse_file_info *fi)
 {
-	struct dir_handle *d = (void *)(uintptr_t)fi->fh;
+	struct dir_handle *d = (void *)(uintptr_t)fi->fh, tmp = { 0 };
 	char *buf = malloc(size);
 	size_t used = 0;
 
 	if (!buf) {
 		fuse_reply_err(req, ENOMEM);
 		return;
+	}
+	/* Opened without asking: list the folder as it is now. */
+	if (!d) {
+		int rc = dir_snapshot(inode_get(req_fs(req), ino), &tmp);
+
+		if (rc) {
+			free(buf);
+			fuse_reply_err(req, -rc);
+			return;
+		}
+		d = &tmp;
 	}
 	for (size_t i = (size_t)off; i < d->n; i++) {
 		struct stat st = { .st_ino = d->v[i].ino,
@@ -1011,6 +1030,9 @@ static void ufs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	fuse_reply_buf(req, buf, used);
 	free(buf);
+	for (size_t i = 0; i < tmp.n; i++)
+		free(tmp.v[i].name);
+	free(tmp.v);
 }
 
 static void ufs_releasedir(fuse_req_t req, fuse_ino_t ino,
@@ -1018,8 +1040,10 @@ static void ufs_releasedir(fuse_req_t req, fuse_ino_t ino,
 {
 	struct dir_handle *d = (void *)(uintptr_t)fi->fh;
 
-	handle_unlink(req_fs(req), &d->h);
-	dir_free(d);
+	if (d) {
+		handle_unlink(req_fs(req), &d->h);
+		dir_free(d);
+	}
 	fuse_reply_err(req, 0);
 }
 
@@ -1183,6 +1207,10 @@ static void ufs_init(void *userdata, struct fuse_conn_info *conn)
 	conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
 	if (conn->capable & FUSE_CAP_SPLICE_READ)
 		conn->want |= FUSE_CAP_SPLICE_READ;
+	if (conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT) {
+		conn->want |= FUSE_CAP_NO_OPENDIR_SUPPORT;
+		fs->no_opendir = true;
+	}
 	if (conn->capable & FUSE_CAP_NO_OPEN_SUPPORT) {
 		conn->want |= FUSE_CAP_NO_OPEN_SUPPORT;
 		/*
