@@ -751,6 +751,12 @@ int render_node(const struct model *m, const struct vnode *node,
 		goto out;
 	}
 	data = buf_detach(&b, &len);
+	/* The buffer grew by doubling; the cache keeps it for long. */
+	if (data) {
+		char *fit = realloc(data, len + 1);
+
+		data = fit ? fit : data;
+	}
 	*out = data ? cache_put(c, &key, data, len) : NULL;
 	if (!*out)
 		rc = -ENOMEM;

