@@ -306,7 +306,8 @@ static void update_git_exclude(struct daemon *d, bool add)
 /* A name that appeared or vanished in a folder of a view. */
 struct entry_change {
 	size_t view;
-	char *dir; /* path of the folder in the view, "" for its root */
+	fuse_ino_t child; /* the inode the kernel knows there, or 0 */
+	char *dir;	  /* path of the folder in the view, "" for its root */
 	char *name;
 };
 
@@ -353,6 +354,7 @@ static void add_entry_change(struct changes *c, size_t view, const char *dir,
 		return;
 	e = &c->entries[c->nentries];
 	e->view = view;
+	e->child = 0;
 	e->dir = strdup(dir);
 	e->name = strdup(name);
 	if (!e->dir || !e->name) {
@@ -402,12 +404,20 @@ static bool remap_inode(struct ufs *fs, struct inode *in, void *arg)
 	const struct view *v = ufs_view(fs);
 	const struct vnode *n;
 
-	(void)arg;
 	if (!in->vn || in->vn == &vnode_gone)
 		return false;
 	n = *in->vn->path ? vnode_find(v->root, in->vn->path) : v->root;
 	if (n && n->type != in->vn->type)
 		n = NULL;
+	/* A name the kernel knows is gone: it can drop the inode too. */
+	if (!n && in->fd < 0 && in->vn->parent) {
+		struct changes *c = arg;
+
+		add_entry_change(c, c->view, in->vn->parent->path,
+				 in->vn->name);
+		if (c->nentries)
+			c->entries[c->nentries - 1].child = inode_id(fs, in);
+	}
 	if (!n && in->fd < 0 && in->entry && in->vn->type == VNODE_FILE) {
 		/* gone from the source: open readers keep their version */
 		inode_freeze(in);
@@ -572,8 +582,12 @@ static void notify(struct daemon *d, const struct changes *c)
 		pthread_rwlock_unlock(&d->live.lock);
 		if (!parent)
 			continue;
-		fuse_lowlevel_notify_inval_entry(fs->se, parent, e->name,
-						 strlen(e->name));
+		if (e->child)
+			fuse_lowlevel_notify_delete(fs->se, parent, e->child,
+						    e->name, strlen(e->name));
+		else
+			fuse_lowlevel_notify_inval_entry(
+				fs->se, parent, e->name, strlen(e->name));
 		/* and the listing the kernel may keep (cache_readdir) */
 		fuse_lowlevel_notify_inval_inode(fs->se, parent, 0, 0);
 	}
@@ -602,8 +616,8 @@ static void on_change(void *arg, const struct watch_batch *batch)
 			return;
 		pthread_rwlock_wrlock(&d->live.lock);
 		d->live.model = fresh;
-		for (size_t i = 0; i < d->nviews; i++)
-			inode_for_each(&d->views[i], remap_inode, NULL);
+		for (c.view = 0; c.view < d->nviews; c.view++)
+			inode_for_each(&d->views[c.view], remap_inode, &c);
 		pthread_rwlock_unlock(&d->live.lock);
 		for (size_t i = 0; i < d->nviews; i++) {
 			const struct ufs *fs = &d->views[i];
