@@ -70,20 +70,25 @@ struct inode_table *inode_table_new(struct ufs *fs)
 	return t;
 }
 
+/* Let go of what an inode holds, and of the inode. */
+static void inode_destroy(struct ufs *fs, struct inode *in)
+{
+	if (in->fd >= 0)
+		close(in->fd);
+	if (in->io_fd >= 0)
+		close(in->io_fd);
+	cache_release(fs->cache, in->entry);
+	free(in);
+}
+
 static void chain_free(struct ufs *fs, struct inode *in, struct inode *root,
 		       bool real)
 {
 	while (in) {
 		struct inode *next = real ? in->real_next : in->synth_next;
 
-		if (in != root && (real || in->fd < 0)) {
-			if (in->fd >= 0)
-				close(in->fd);
-			if (in->io_fd >= 0)
-				close(in->io_fd);
-			cache_release(fs->cache, in->entry);
-			free(in);
-		}
+		if (in != root && (real || in->fd < 0))
+			inode_destroy(fs, in);
 		in = next;
 	}
 }
@@ -293,12 +298,7 @@ void inode_forget(struct ufs *fs, fuse_ino_t id, uint64_t n)
 		unlink_chain(&t->synth[synth_hash(t, in->vn)], in, false);
 	t->count--;
 	pthread_mutex_unlock(&t->lock);
-	if (in->fd >= 0)
-		close(in->fd);
-	if (in->io_fd >= 0)
-		close(in->io_fd);
-	cache_release(fs->cache, in->entry);
-	free(in);
+	inode_destroy(fs, in);
 }
 
 /* Every inode but the root, into an array (the caller frees it). */
