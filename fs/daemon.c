@@ -555,10 +555,29 @@ static struct model *rebuild(const struct model *old,
 	     i++)
 		names[n++] = old->platforms[i]->name;
 	names[n] = NULL;
-	if (source_scan(&src, old->src.root, filter, &err) ||
-	    model_build(m, &src, names, &old->opts, &err)) {
+	if (source_scan(&src, old->src.root, filter, &err)) {
+		/*
+		 * The tree is gone (deleted, or its file system unmounted):
+		 * the views turn empty rather than show what is no more.
+		 */
+		log_error("%s; the views are empty until the source is "
+			  "back and aiwgfs is mounted again",
+			  err ? err : "cannot read the source");
+		free(err);
+		err = NULL;
+		memset(&src, 0, sizeof(src));
+		src.root = strdup(old->src.root);
+		src.aiwg_root = strdup(old->src.aiwg_root);
+		src.aiwg = old->src.aiwg;
+		if (!src.root || !src.aiwg_root) {
+			source_release(&src);
+			free(m);
+			return NULL;
+		}
+	}
+	if (model_build(m, &src, names, &old->opts, &err)) {
 		log_limited(old, LOG_LEVEL_ERROR,
-			    "cannot read the source again, views unchanged: %s",
+			    "cannot build the views again, views unchanged: %s",
 			    err ? err : "out of memory");
 		free(err);
 		free(m);
