@@ -750,6 +750,15 @@ static void ufs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fuse_reply_err(req, -rc);
 		return;
 	}
+	/*
+	 * The kernel sends no release for files it opened without asking,
+	 * a created one included: keep no descriptor of our own then, the
+	 * inode's serves its I/O and goes with the inode.
+	 */
+	if (want_no_open(fs)) {
+		close(fd);
+		fd = 0;
+	}
 	fi->fh = (uint64_t)fd;
 	fi->keep_cache = 1;
 	fuse_reply_create(req, &e, fi);
