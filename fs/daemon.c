@@ -485,7 +485,14 @@ static bool check_inode(struct ufs *fs, struct inode *in, void *arg)
 		return false;
 	}
 	cache_release(fs->cache, e);
+	/*
+	 * Announced as a deletion of this inode, so the kernel drops it as
+	 * soon as the last reader closes it (an unlinked file), instead of
+	 * keeping it, and the version it holds, until memory runs short.
+	 */
 	add_entry_change(c, c->view, vn->parent->path, vn->name);
+	if (c->nentries)
+		c->entries[c->nentries - 1].child = inode_id(fs, in);
 	inode_freeze(in);
 	return true;
 }
