@@ -9,6 +9,10 @@ set -euo pipefail
 : "${AIWGFS_EXAMPLES:?set AIWGFS_EXAMPLES to the examples folder}"
 
 TEST_NAME=$(basename "$0" .sh)
+# This folder: embedded Python finds the shared checks (viewcheck.py) here,
+# and leaves no __pycache__ behind in it.
+TESTS_FS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export TESTS_FS PYTHONDONTWRITEBYTECODE=1
 SCRATCH=$(mktemp -d "/tmp/aiwgfs-$TEST_NAME.XXXXXX")
 REPO=$SCRATCH/repo
 SRC=$SCRATCH/src
@@ -127,6 +131,28 @@ snapshot() {
 	(cd "$1" && find . -path ./.git -prune -o -print0 | sort -z |
 		xargs -0 stat -c '%n %f %s' && find . -path ./.git -prune -o \
 		-type f -print0 | sort -z | xargs -0 -r sha256sum)
+}
+
+# commit_baseline TEXT: commit a README.md holding TEXT to $REPO, then keep
+# what the test compares against at the end: git's exclude file ($EXCLUDE,
+# copied to $SCRATCH/exclude.before) and a snapshot ($SCRATCH/before).
+commit_baseline() {
+	echo "$1" >"$REPO/README.md"
+	git -C "$REPO" add -A
+	git -C "$REPO" commit -qm initial
+	EXCLUDE=$REPO/.git/info/exclude
+	cp "$EXCLUDE" "$SCRATCH/exclude.before"
+	snapshot "$REPO" >"$SCRATCH/before"
+}
+
+# check_as_before DESCRIPTION: snapshot $REPO again; fail with DESCRIPTION,
+# showing the difference, unless it is as $SCRATCH/before.
+check_as_before() {
+	snapshot "$REPO" >"$SCRATCH/after"
+	if ! cmp -s "$SCRATCH/before" "$SCRATCH/after"; then
+		diff "$SCRATCH/before" "$SCRATCH/after" >&2 || true
+		fail "$1"
+	fi
 }
 
 # aiwgfs ARGS...: run the binary, bounded in time.

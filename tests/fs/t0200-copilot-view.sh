@@ -17,17 +17,12 @@ import sys
 
 import yaml
 
+sys.path.insert(0, os.environ["TESTS_FS"])
+from viewcheck import (artifacts, err, files_under, finish, read,
+                       skill_name, source_meta, split_fm)
+
 view, units_root, mode = sys.argv[1:4]
-errors = []
 
-
-def err(msg):
-    errors.append(msg)
-
-
-EXCLUDED = {"README.md", "manifest.md", "agent-template.md",
-            "DEVELOPMENT_GUIDE.md", "openai-compat.md", "factory-compat.md",
-            "windsurf-compat.md"}
 # References that reference rewriting may change in a body.
 REFS = re.compile(rb"@agentic/|\$AIWG_ROOT|\{AIWG_ROOT\}|"
                   rb"~/\.local/share/ai-writing-guide|@\.claude/")
@@ -38,53 +33,6 @@ TOOL_MAP = {"Read": "read", "Write": "edit", "Edit": "edit",
             "Bash": "execute", "WebFetch": "web", "WebSearch": "web",
             "Task": "agent", "TodoWrite": "todo"}
 SKILL_NAME = re.compile(r"^[a-z0-9-]{1,64}$")
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def split_fm(data):
-    """(frontmatter text or None, body): a file has frontmatter when its
-    first line is --- and a later line is exactly ---."""
-    text = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip(b"\r\n") != b"---":
-        return None, data
-    for i in range(1, len(lines)):
-        if lines[i].rstrip(b"\r\n") == b"---":
-            return b"".join(lines[1:i]).decode(), b"".join(lines[i + 1:])
-    return None, data
-
-
-def lenient(fm):
-    """Top-level key: value lines and - item lists, for sources that are
-    not valid YAML."""
-    d, key = {}, None
-    for line in fm.splitlines():
-        m = re.match(r"^([A-Za-z0-9_-]+):\s*(.*)$", line)
-        if m:
-            key, v = m.group(1), m.group(2).strip()
-            if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
-                v = v[1:-1]
-            d[key] = v if v else []
-        elif key and isinstance(d.get(key), list) and \
-                re.match(r"^\s*-\s+", line):
-            d[key].append(re.sub(r"^\s*-\s+", "", line).strip().strip("\"'"))
-    return d
-
-
-def source_meta(fm):
-    if fm is None:
-        return {}
-    try:
-        d = yaml.safe_load(fm)
-        if isinstance(d, dict):
-            return d
-    except yaml.YAMLError:
-        pass
-    return lenient(fm)
 
 
 def rendered_meta(path, data):
@@ -116,55 +64,6 @@ def one_line_field(path, fm_text, key):
     err(f"{path}: no '{key}' line")
 
 
-# The units, in selection order, and the first artifact of each id.
-def units_of(root):
-    us = []
-    for sub in ("frameworks", "addons"):
-        d = os.path.join(root, sub)
-        if os.path.isdir(d):
-            us += [os.path.join(d, n) for n in sorted(os.listdir(d))
-                   if os.path.isdir(os.path.join(d, n))]
-    return us or [root]
-
-
-def md_files(d):
-    if not os.path.isdir(d):
-        return []
-    return [n for n in sorted(os.listdir(d)) if n.endswith(".md")
-            and n not in EXCLUDED and os.path.isfile(os.path.join(d, n))]
-
-
-def artifacts(root):
-    out = {"agent": {}, "command": {}, "skill": {}, "rule": {}}
-    for u in units_of(root):
-        for n in md_files(os.path.join(u, "agents")):
-            out["agent"].setdefault(n[:-3], os.path.join(u, "agents", n))
-        for dirpath, dirs, files in os.walk(os.path.join(u, "commands")):
-            dirs[:] = sorted(d for d in dirs if d != "templates")
-            for n in sorted(files):
-                if n.endswith(".md") and n not in EXCLUDED:
-                    out["command"].setdefault(n[:-3],
-                                              os.path.join(dirpath, n))
-        sk = os.path.join(u, "skills")
-        if os.path.isdir(sk):
-            for n in sorted(os.listdir(sk)):
-                if os.path.isfile(os.path.join(sk, n, "SKILL.md")):
-                    out["skill"].setdefault(n, os.path.join(sk, n))
-        rules = os.path.join(u, "rules")
-        if os.path.isfile(os.path.join(rules, "RULES-INDEX.md")):
-            out["rule"].setdefault("RULES-INDEX",
-                                   os.path.join(rules, "RULES-INDEX.md"))
-        else:
-            for n in md_files(rules):
-                out["rule"].setdefault(n[:-3], os.path.join(rules, n))
-    return out
-
-
-def skill_name(folder):
-    n = re.sub(r"[^a-z0-9]+", "-", folder.lower()).strip("-")
-    return n[:64] or "skill"
-
-
 def check_body(path, body, src_body):
     if mode == "rewrite" and REFS.search(src_body):
         return
@@ -193,6 +92,28 @@ def listing(d, suffix):
     return {n for n in os.listdir(d)}
 
 
+def rendered_files(kind, sub, suffix):
+    """The files of folder `sub` of the view, one per artifact of `kind`
+    named id + suffix: the listing must be exactly those. Each file's body
+    is checked against its source's; yields id, path, fields and the
+    source's fields of each file whose frontmatter is a YAML mapping."""
+    d = os.path.join(view, sub)
+    want = {i + suffix for i in arts[kind]}
+    got = listing(d, suffix)
+    if got != want:
+        err(f"{sub}: extra {sorted(got - want)}, missing {sorted(want - got)}")
+    for aid, src in sorted(arts[kind].items()):
+        p = os.path.join(d, aid + suffix)
+        if not os.path.isfile(p):
+            continue
+        meta, body = rendered_meta(p, read(p))
+        src_fm, src_body = split_fm(read(src))
+        smeta = source_meta(src_fm)
+        check_body(p, body, src_body)
+        if meta is not None:
+            yield aid, p, meta, smeta
+
+
 arts = artifacts(units_root)
 for kind in arts:
     if not arts[kind]:
@@ -206,21 +127,7 @@ for dirpath, dirs, files in os.walk(view):
             err(f"{p}: st_size differs from the bytes read")
 
 # Agents.
-adir = os.path.join(view, "agents")
-want = {i + ".agent.md" for i in arts["agent"]}
-got = listing(adir, ".agent.md")
-if got != want:
-    err(f"agents: extra {sorted(got - want)}, missing {sorted(want - got)}")
-for aid, src in sorted(arts["agent"].items()):
-    p = os.path.join(adir, aid + ".agent.md")
-    if not os.path.isfile(p):
-        continue
-    meta, body = rendered_meta(p, read(p))
-    src_fm, src_body = split_fm(read(src))
-    smeta = source_meta(src_fm)
-    check_body(p, body, src_body)
-    if meta is None:
-        continue
+for aid, p, meta, smeta in rendered_files("agent", "agents", ".agent.md"):
     if meta.get("name") != aid:
         err(f"{p}: name {meta.get('name')!r}, want {aid!r}")
     check_description(p, meta, smeta)
@@ -242,7 +149,7 @@ for aid, src in sorted(arts["agent"].items()):
             err(f"{p}: tools {tools}, source {st} maps to {sorted(expected)}")
 
 # The read-only agent: Read, Grep, Glob.
-p = os.path.join(adir, "security-auditor.agent.md")
+p = os.path.join(view, "agents", "security-auditor.agent.md")
 if os.path.isfile(p):
     meta, _ = rendered_meta(p, read(p))
     if meta is not None and meta.get("tools") != ["read", "search"]:
@@ -251,21 +158,7 @@ else:
     err(f"{p}: missing")
 
 # Prompts.
-pdir = os.path.join(view, "prompts")
-want = {i + ".prompt.md" for i in arts["command"]}
-got = listing(pdir, ".prompt.md")
-if got != want:
-    err(f"prompts: extra {sorted(got - want)}, missing {sorted(want - got)}")
-for cid, src in sorted(arts["command"].items()):
-    p = os.path.join(pdir, cid + ".prompt.md")
-    if not os.path.isfile(p):
-        continue
-    meta, body = rendered_meta(p, read(p))
-    src_fm, src_body = split_fm(read(src))
-    smeta = source_meta(src_fm)
-    check_body(p, body, src_body)
-    if meta is None:
-        continue
+for cid, p, meta, smeta in rendered_files("command", "prompts", ".prompt.md"):
     check_description(p, meta, smeta)
     if meta.get("agent") != "agent":
         err(f"{p}: agent {meta.get('agent')!r}, want 'agent'")
@@ -278,22 +171,8 @@ for cid, src in sorted(arts["command"].items()):
         err(f"{p}: argument-hint {meta['argument-hint']!r}, source {hint!r}")
 
 # Instructions.
-idir = os.path.join(view, "instructions")
-want = {i + ".instructions.md" for i in arts["rule"]}
-got = listing(idir, ".instructions.md")
-if got != want:
-    err(f"instructions: extra {sorted(got - want)}, "
-        f"missing {sorted(want - got)}")
-for rid, src in sorted(arts["rule"].items()):
-    p = os.path.join(idir, rid + ".instructions.md")
-    if not os.path.isfile(p):
-        continue
-    meta, body = rendered_meta(p, read(p))
-    src_fm, src_body = split_fm(read(src))
-    smeta = source_meta(src_fm)
-    check_body(p, body, src_body)
-    if meta is None:
-        continue
+for rid, p, meta, smeta in rendered_files("rule", "instructions",
+                                         ".instructions.md"):
     check_description(p, meta)
     paths = smeta.get("paths") or []
     if isinstance(paths, str):
@@ -313,11 +192,7 @@ for sid, src in sorted(arts["skill"].items()):
     d = os.path.join(sdir, name)
     if not os.path.isdir(d):
         continue
-    src_files, view_files = set(), set()
-    for root, base, acc in ((src, src, src_files), (d, d, view_files)):
-        for dirpath, dirs, files in os.walk(root):
-            for n in files:
-                acc.add(os.path.relpath(os.path.join(dirpath, n), base))
+    src_files, view_files = files_under(src), files_under(d)
     if src_files != view_files:
         err(f"{d}: files {sorted(view_files)}, source has "
             f"{sorted(src_files)}")
@@ -389,9 +264,7 @@ else:
                          text):
             err(f"{p}: does not mention agent {aid}")
 
-for e in errors:
-    print("  " + e, file=sys.stderr)
-sys.exit(1 if errors else 0)
+finish()
 PY
 
 mount_views --platforms copilot

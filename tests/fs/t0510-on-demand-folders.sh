@@ -34,8 +34,7 @@ check "renamed folder not created" [ ! -e "$C/commands-moved" ]
 check_eq "the user's command stays" "$(cat "$REPO/.claude/commands/mine.md" 2>&1)" keep
 rm "$REPO/.claude/commands/mine.md"
 rmdir "$REPO/.claude/commands" "$REPO/.claude" 2>/dev/null || true
-snapshot "$REPO" >"$SCRATCH/after"
-check "repository as before (no empty folders left)" cmp -s "$SCRATCH/before" "$SCRATCH/after"
+check_as_before "repository as before (no empty folders left)"
 
 # After a kill, umount removes what the daemon had created and left empty.
 mount_views --platforms claude

@@ -6,12 +6,7 @@
 # the dead mounts away on its own) and, in some rounds, after a pause.
 . "$(dirname "$0")/lib.sh"
 
-echo hello >"$REPO/README.md"
-git -C "$REPO" add -A
-git -C "$REPO" commit -qm initial
-EXCLUDE=$REPO/.git/info/exclude
-cp "$EXCLUDE" "$SCRATCH/exclude.before"
-snapshot "$REPO" >"$SCRATCH/before"
+commit_baseline hello
 
 for round in $(seq 20); do
 	mount_views
@@ -37,8 +32,7 @@ for round in $(seq 20); do
 	check "round $round: nothing mounted" nothing_mounted "$SCRATCH"
 	check "round $round: no .claude placeholder left" [ ! -e "$REPO/.claude" ]
 	check "round $round: no .github placeholder left" [ ! -e "$REPO/.github" ]
-	snapshot "$REPO" >"$SCRATCH/after"
-	check "round $round: repository as before" cmp -s "$SCRATCH/before" "$SCRATCH/after"
+	check_as_before "round $round: repository as before"
 	check "round $round: exclude file as before" cmp -s "$SCRATCH/exclude.before" "$EXCLUDE"
 	check_eq "round $round: git status clean" "$(git -C "$REPO" status --porcelain)" ""
 	rc=0

@@ -4,12 +4,7 @@
 # unmount is lazy: a reader holding a synthesized file open reads it whole.
 . "$(dirname "$0")/lib.sh"
 
-echo hello >"$REPO/README.md"
-git -C "$REPO" add -A
-git -C "$REPO" commit -qm initial
-EXCLUDE=$REPO/.git/info/exclude
-cp "$EXCLUDE" "$SCRATCH/exclude.before"
-snapshot "$REPO" >"$SCRATCH/before"
+commit_baseline hello
 
 FG_PID=
 
@@ -45,8 +40,7 @@ all_clean() {
 	check "$1: nothing mounted" nothing_mounted "$SCRATCH"
 	check "$1: no .claude placeholder" [ ! -e "$REPO/.claude" ]
 	check "$1: no .github placeholder" [ ! -e "$REPO/.github" ]
-	snapshot "$REPO" >"$SCRATCH/after"
-	check "$1: repository as before" cmp -s "$SCRATCH/before" "$SCRATCH/after"
+	check_as_before "$1: repository as before"
 	check "$1: exclude file as before" cmp -s "$SCRATCH/exclude.before" "$EXCLUDE"
 }
 

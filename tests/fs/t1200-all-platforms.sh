@@ -87,21 +87,13 @@ import stat
 import sys
 import tomllib
 
-import yaml
+sys.path.insert(0, os.environ["TESTS_FS"])
+from viewcheck import (artifacts, err, errors, files_under, finish, read,
+                       skill_name, source_meta, split_fm, strict_meta)
 
 repo, source, mode = sys.argv[1:4]
 units_root = os.path.join(source, "agentic", "code")
 SOURCES = {source, os.path.realpath(source)}
-errors = []
-
-
-def err(msg):
-    errors.append(msg)
-
-
-EXCLUDED = {"README.md", "manifest.md", "agent-template.md",
-            "DEVELOPMENT_GUIDE.md", "openai-compat.md", "factory-compat.md",
-            "windsurf-compat.md"}
 
 # The platform table of DESIGN.md ("Views"), in registry order.
 PLATFORMS = [
@@ -165,113 +157,11 @@ WRITERS = {"Write", "Edit", "MultiEdit", "Bash"}
 SKILL_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def split_fm(data):
-    """(frontmatter text or None, body bytes)."""
-    text = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip(b"\r\n") != b"---":
-        return None, data
-    for i in range(1, len(lines)):
-        if lines[i].rstrip(b"\r\n") == b"---":
-            return b"".join(lines[1:i]).decode(), b"".join(lines[i + 1:])
-    return None, data
-
-
-def lenient(fm):
-    d, key = {}, None
-    for line in fm.splitlines():
-        m = re.match(r"^([A-Za-z0-9_-]+):\s*(.*)$", line)
-        if m:
-            key, v = m.group(1), m.group(2).strip()
-            if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
-                v = v[1:-1]
-            d[key] = v if v else []
-        elif key and isinstance(d.get(key), list) and \
-                re.match(r"^\s*-\s+", line):
-            d[key].append(re.sub(r"^\s*-\s+", "", line).strip().strip("\"'"))
-    return d
-
-
-def strict_meta(fm):
-    try:
-        d = yaml.safe_load(fm)
-    except yaml.YAMLError:
-        return None
-    return d if isinstance(d, dict) else None
-
-
-def source_meta(fm):
-    if fm is None:
-        return {}
-    d = strict_meta(fm)
-    return d if d is not None else lenient(fm)
-
-
 def tools_of(meta):
     t = meta.get("tools", [])
     if isinstance(t, str):
         t = t.split(",")
     return [x.strip() for x in t if isinstance(x, str) and x.strip()]
-
-
-def units_of(root):
-    us = []
-    for sub in ("frameworks", "addons"):
-        d = os.path.join(root, sub)
-        if os.path.isdir(d):
-            us += [os.path.join(d, n) for n in sorted(os.listdir(d))
-                   if os.path.isdir(os.path.join(d, n))]
-    return us
-
-
-def md_files(d):
-    if not os.path.isdir(d):
-        return []
-    return [n for n in sorted(os.listdir(d)) if n.endswith(".md")
-            and n not in EXCLUDED and os.path.isfile(os.path.join(d, n))]
-
-
-def artifacts(root):
-    out = {"agent": {}, "command": {}, "skill": {}, "rule": {}}
-    for u in units_of(root):
-        for n in md_files(os.path.join(u, "agents")):
-            out["agent"].setdefault(n[:-3], os.path.join(u, "agents", n))
-        for dirpath, dirs, files in os.walk(os.path.join(u, "commands")):
-            dirs[:] = sorted(d for d in dirs if d != "templates")
-            for n in sorted(files):
-                if n.endswith(".md") and n not in EXCLUDED:
-                    out["command"].setdefault(n[:-3],
-                                              os.path.join(dirpath, n))
-        sk = os.path.join(u, "skills")
-        if os.path.isdir(sk):
-            for n in sorted(os.listdir(sk)):
-                if os.path.isfile(os.path.join(sk, n, "SKILL.md")):
-                    out["skill"].setdefault(n, os.path.join(sk, n))
-        rules = os.path.join(u, "rules")
-        if os.path.isfile(os.path.join(rules, "RULES-INDEX.md")):
-            out["rule"].setdefault("RULES-INDEX",
-                                   os.path.join(rules, "RULES-INDEX.md"))
-        else:
-            for n in md_files(rules):
-                out["rule"].setdefault(n[:-3], os.path.join(rules, n))
-    return out
-
-
-def files_under(d):
-    acc = set()
-    for dirpath, dirs, files in os.walk(d):
-        for n in files:
-            acc.add(os.path.relpath(os.path.join(dirpath, n), d))
-    return acc
-
-
-def skill_name(folder):
-    return re.sub(r"[^a-z0-9]+", "-", folder.lower()).strip("-")[:64]
 
 
 ARTS = artifacts(units_root)
@@ -431,6 +321,29 @@ def meta_body(rel):
     return (strict_meta(fm) if fm is not None else None), body.decode()
 
 
+def yaml_meta_body(rel):
+    """meta_body(), an error recorded when there is no YAML frontmatter."""
+    meta, body = meta_body(rel)
+    if meta is None:
+        err(f"{rel}: no YAML frontmatter")
+    return meta, body
+
+
+def toml_of(rel):
+    """The table of a TOML view file; None, an error recorded, when it is
+    not valid TOML."""
+    try:
+        return tomllib.loads(ALL[rel].decode())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        err(f"{rel}: not valid TOML: {e}")
+        return None
+
+
+def check_name(rel, meta, want):
+    if meta.get("name") != want:
+        err(f"{rel}: name {meta.get('name')!r}, want {want!r}")
+
+
 def check_desc(rel, meta, smeta, limit=None):
     d = meta.get("description")
     if not isinstance(d, str) or not d.strip() or "\n" in d:
@@ -441,6 +354,17 @@ def check_desc(rel, meta, smeta, limit=None):
         w = " ".join(s.split())
         if (limit is None or len(w) <= limit) and d != w:
             err(f"{rel}: description {d!r}, source says {w!r}")
+
+
+def agent_meta_body(rel, aid, smeta, named=True):
+    """meta_body() of an agent file; with YAML frontmatter, its name (if
+    `named`) and description checked against the source's."""
+    meta, body = meta_body(rel)
+    if meta is not None:
+        if named:
+            check_name(rel, meta, aid)
+        check_desc(rel, meta, smeta)
+    return meta, body
 
 
 # --- Agents -----------------------------------------------------------------
@@ -458,14 +382,9 @@ for aid, src in sorted(ARTS["agent"].items()):
     # codex: TOML with name, description, model, developer_instructions.
     rel = f".codex/agents/{aid}.toml"
     if rel in ALL:
-        try:
-            t = tomllib.loads(ALL[rel].decode())
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            err(f"{rel}: not valid TOML: {e}")
-            t = None
+        t = toml_of(rel)
         if t is not None:
-            if t.get("name") != aid:
-                err(f"{rel}: name {t.get('name')!r}, want {aid!r}")
+            check_name(rel, t, aid)
             check_desc(rel, t, smeta)
             if model in ("opus", "haiku", "sonnet"):
                 wm = CODEX.get(model, "codex-mini-latest")
@@ -483,11 +402,8 @@ for aid, src in sorted(ARTS["agent"].items()):
 
     # cursor: name, description, model, readonly.
     rel = f".cursor/agents/{aid}.md"
-    meta, body = meta_body(rel)
+    meta, body = agent_meta_body(rel, aid, smeta)
     if meta is not None:
-        if meta.get("name") != aid:
-            err(f"{rel}: name {meta.get('name')!r}, want {aid!r}")
-        check_desc(rel, meta, smeta)
         wm = {"haiku": "fast"}.get(model, "inherit")
         if meta.get("model") != wm:
             err(f"{rel}: model {meta.get('model')!r}, want {wm!r}")
@@ -500,9 +416,8 @@ for aid, src in sorted(ARTS["agent"].items()):
 
     # opencode: description, mode, model, tools.
     rel = f".opencode/agents/{aid}.md"
-    meta, body = meta_body(rel)
+    meta, body = agent_meta_body(rel, aid, smeta, named=False)
     if meta is not None:
-        check_desc(rel, meta, smeta)
         wmode = "primary" if smeta.get("orchestration") is True else \
             "subagent"
         if meta.get("mode") != wmode:
@@ -525,11 +440,8 @@ for aid, src in sorted(ARTS["agent"].items()):
 
     # factory: name, description, model, tools.
     rel = f".factory/droids/{aid}.md"
-    meta, body = meta_body(rel)
+    meta, body = agent_meta_body(rel, aid, smeta)
     if meta is not None:
-        if meta.get("name") != aid:
-            err(f"{rel}: name {meta.get('name')!r}, want {aid!r}")
-        check_desc(rel, meta, smeta)
         wm = ANTHROPIC.get(model, "inherit")
         if meta.get("model") != wm:
             err(f"{rel}: model {meta.get('model')!r}, want {wm!r}")
@@ -542,11 +454,8 @@ for aid, src in sorted(ARTS["agent"].items()):
 
     # kiro: name, description.
     rel = f".kiro/agents/{aid}.md"
-    meta, body = meta_body(rel)
+    meta, body = agent_meta_body(rel, aid, smeta)
     if meta is not None:
-        if meta.get("name") != aid:
-            err(f"{rel}: name {meta.get('name')!r}, want {aid!r}")
-        check_desc(rel, meta, smeta)
         same_body(rel, body, sbody, "kiro")
 
 if readonly_want != {"security-auditor"}:
@@ -564,11 +473,7 @@ for cid, src in sorted(ARTS["command"].items()):
     # gemini: TOML with description and prompt ({{args}}).
     rel = f".gemini/commands/{cid}.toml"
     if rel in ALL:
-        try:
-            t = tomllib.loads(ALL[rel].decode())
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            err(f"{rel}: not valid TOML: {e}")
-            t = None
+        t = toml_of(rel)
         if t is not None:
             check_desc(rel, t, smeta)
             pr = t.get("prompt")
@@ -595,12 +500,10 @@ for cid, src in sorted(ARTS["command"].items()):
                 err(f"{rel}: holds the command's text, the real skill "
                     "should win")
             continue
-        meta, body = meta_body(rel)
+        meta, body = yaml_meta_body(rel)
         if meta is None:
-            err(f"{rel}: no YAML frontmatter")
             continue
-        if meta.get("name") != cid:
-            err(f"{rel}: name {meta.get('name')!r}, want {cid!r}")
+        check_name(rel, meta, cid)
         check_desc(rel, meta, smeta, 1024)
         same_body(rel, body, sbody, plat)
 
@@ -609,9 +512,8 @@ for cid, src in sorted(ARTS["command"].items()):
                        ("opencode", ".opencode/commands/{id}.md"),
                        ("factory", ".factory/commands/{id}.md")):
         rel = tmpl.format(id=cid)
-        meta, body = meta_body(rel)
+        meta, body = yaml_meta_body(rel)
         if meta is None:
-            err(f"{rel}: no YAML frontmatter")
             continue
         check_desc(rel, meta, smeta)
         same_body(rel, body, sbody, plat)
@@ -629,10 +531,8 @@ for cid, src in sorted(ARTS["command"].items()):
         text = ALL[rel].decode()
         if len(ALL[rel]) > 12000:
             err(f"{rel}: {len(ALL[rel])} bytes, over Windsurf's 12,000")
-        meta, body = meta_body(rel)
-        if meta is None:
-            err(f"{rel}: no YAML frontmatter")
-        else:
+        meta, body = yaml_meta_body(rel)
+        if meta is not None:
             check_desc(rel, meta, smeta)
         if len(sbody) > 11000:
             first = sbody.split("\n## ", 1)[0]
@@ -655,10 +555,8 @@ for rid, src in sorted(ARTS["rule"].items()):
         paths = [paths]
 
     rel = f".cursor/rules/{rid}.mdc"
-    meta, body = meta_body(rel)
-    if meta is None:
-        err(f"{rel}: no YAML frontmatter")
-    else:
+    meta, body = yaml_meta_body(rel)
+    if meta is not None:
         if paths and meta.get("globs") != ",".join(paths):
             err(f"{rel}: globs {meta.get('globs')!r}, want "
                 f"{','.join(paths)!r}")
@@ -667,10 +565,8 @@ for rid, src in sorted(ARTS["rule"].items()):
         same_body(rel, body, sbody, "cursor")
 
     rel = f".kiro/steering/{rid}.md"
-    meta, body = meta_body(rel)
-    if meta is None:
-        err(f"{rel}: no YAML frontmatter")
-    else:
+    meta, body = yaml_meta_body(rel)
+    if meta is not None:
         winc = "fileMatch" if paths else "always"
         if meta.get("inclusion") != winc:
             err(f"{rel}: inclusion {meta.get('inclusion')!r}, want {winc!r}")
@@ -698,9 +594,8 @@ for rid, src in sorted(ARTS["rule"].items()):
             continue
         if len(ALL[rel]) > 6000:
             err(f"{rel}: {len(ALL[rel])} bytes, over Windsurf's 6,000")
-        meta, body = meta_body(rel)
+        meta, body = yaml_meta_body(rel)
         if meta is None:
-            err(f"{rel}: no YAML frontmatter")
             continue
         wt = "glob" if paths else "always_on"
         if meta.get("trigger") != wt:
@@ -856,10 +751,7 @@ for rel in ("AGENTS.md", "GEMINI.md", ".github/copilot-instructions.md"):
                              text):
                 err(f"{rel}: does not mention {kind} {aid}")
 
-for e in errors:
-    print("  " + e, file=sys.stderr)
-print(f"{len(ALL)} files checked, {len(errors)} errors", file=sys.stderr)
-sys.exit(1 if errors else 0)
+finish(f"{len(ALL)} files checked, {len(errors)} errors")
 PY
 
 # The views the platform table gives (DESIGN.md, "Views").
@@ -892,12 +784,7 @@ check_listing() {
 	fi
 }
 
-echo "# the user's file" >"$REPO/README.md"
-git -C "$REPO" add -A
-git -C "$REPO" commit -qm initial
-EXCLUDE=$REPO/.git/info/exclude
-cp "$EXCLUDE" "$SCRATCH/exclude.before"
-snapshot "$REPO" >"$SCRATCH/before"
+commit_baseline "# the user's file"
 
 mount_views
 check_mounted "default"
@@ -912,11 +799,7 @@ check_eq "git status while mounted" \
 
 aiwgfs umount "$REPO" >/dev/null || fail "umount failed"
 check "nothing mounted after umount" nothing_mounted "$SCRATCH"
-snapshot "$REPO" >"$SCRATCH/after"
-if ! cmp -s "$SCRATCH/before" "$SCRATCH/after"; then
-	diff "$SCRATCH/before" "$SCRATCH/after" >&2 || true
-	fail "the repository changed"
-fi
+check_as_before "the repository changed"
 check "the exclude file is as before" cmp -s "$SCRATCH/exclude.before" "$EXCLUDE"
 
 # Without reference rewriting, every body is the source body exactly.
@@ -927,6 +810,5 @@ timeout 120 python3 "$SCRATCH/check_all.py" "$REPO" "$SRC" norewrite ||
 check_eq "git status while mounted (--no-rewrite-refs)" \
 	"$(git -C "$REPO" status --porcelain --untracked-files=all)" ""
 aiwgfs umount "$REPO" >/dev/null || fail "umount failed"
-snapshot "$REPO" >"$SCRATCH/after"
-check "the repository is as before (--no-rewrite-refs)" cmp -s "$SCRATCH/before" "$SCRATCH/after"
+check_as_before "the repository is as before (--no-rewrite-refs)"
 check "the exclude file is as before (--no-rewrite-refs)" cmp -s "$SCRATCH/exclude.before" "$EXCLUDE"

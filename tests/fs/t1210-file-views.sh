@@ -41,11 +41,7 @@ except OSError as e:
 PY
 }
 
-echo "# the user's readme" >"$REPO/README.md"
-git -C "$REPO" add -A
-git -C "$REPO" commit -qm initial
-cp "$EXCLUDE" "$SCRATCH/exclude.before"
-snapshot "$REPO" >"$SCRATCH/before"
+commit_baseline "# the user's readme"
 
 # --- No AGENTS.md or GEMINI.md in the repository ---------------------------
 mount_views
@@ -76,8 +72,7 @@ for f in AGENTS.md GEMINI.md; do
 done
 check_eq "no aiwgfs block left in the exclude file" "$(exclude_block "$REPO" "$EXCLUDE")" ""
 check "the exclude file is as before" cmp -s "$SCRATCH/exclude.before" "$EXCLUDE"
-snapshot "$REPO" >"$SCRATCH/after"
-check "the repository is as before" cmp -s "$SCRATCH/before" "$SCRATCH/after"
+check_as_before "the repository is as before"
 
 # --- The repository's own committed AGENTS.md ------------------------------
 printf '# Our agents\n\nHand-written; aiwgfs must not hide it.\n' >"$REPO/AGENTS.md"
@@ -122,8 +117,7 @@ check "nothing mounted after umount" nothing_mounted "$SCRATCH"
 check "the own AGENTS.md is still there" cmp -s "$SCRATCH/own" "$REPO/AGENTS.md"
 check "no GEMINI.md placeholder left" [ ! -e "$REPO/GEMINI.md" ]
 check "the exclude file is as before" cmp -s "$SCRATCH/exclude.before" "$EXCLUDE"
-snapshot "$REPO" >"$SCRATCH/after"
-check "the repository is as before" cmp -s "$SCRATCH/before" "$SCRATCH/after"
+check_as_before "the repository is as before"
 
 # --- SIGKILL, then umount removes the placeholder files --------------------
 R2=$SCRATCH/repo2

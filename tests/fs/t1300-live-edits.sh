@@ -44,29 +44,19 @@ fd-edit stat|read REL SRCFILE NEWFILE
     read the rest from the same descriptor; the whole must be one version.
     Then a fresh open must read the new version.
 """
-import errno, hashlib, mmap, os, signal, subprocess, sys, time
+import errno, hashlib, mmap, os, signal, sys, time
+
+sys.path.insert(0, os.environ["TESTS_FS"])
+import viewcheck
+from viewcheck import read_all
 
 REPO = os.environ["LIVE_REPO"]
 SRC = os.environ["LIVE_SRC"]
-BIN = os.environ["AIWGFS"]
 PLAT = os.environ["LIVE_PLATFORMS"]
 
 
 def render(rel):
-    r = subprocess.run([BIN, "render", SRC, rel, "--platforms", PLAT,
-                        "--no-rewrite-refs"], capture_output=True, timeout=60)
-    if r.returncode:
-        sys.exit("render %s failed: %s" % (rel, r.stderr.decode(errors="replace")))
-    return r.stdout
-
-
-def read_all(fd):
-    chunks = []
-    while True:
-        b = os.read(fd, 65536)
-        if not b:
-            return b"".join(chunks)
-        chunks.append(b)
+    return viewcheck.render(SRC, rel, PLAT)
 
 
 def observe(path):
@@ -191,10 +181,7 @@ def want_of(rel, newfile):
 
 
 def rename_save(srcfile, data):
-    tmp = os.path.join(os.path.dirname(srcfile), "." + os.path.basename(srcfile) + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.rename(tmp, srcfile)
+    viewcheck.rename_save(srcfile, data, ".tmp")
 
 
 def wait_fresh(path, want, deadline):
@@ -386,17 +373,24 @@ frontmatter() {
 	awk 'NR == 1 { print; next } { print } /^---$/ { exit }' "$1"
 }
 
+# views_as_source WHEN: every agent's views and the index pages show what
+# the source makes of them ("agent ID WHEN" and "index pages WHEN" fail).
+views_as_source() {
+	local f id
+	for f in "$UNITS"/*/*/agents/*.md; do
+		id=$(basename "$f" .md)
+		[ "$id" = README ] && continue
+		views "agent $id $1" "agent:$id=$f"
+	done
+	views "index pages $1" "${INDEXES[@]}"
+}
+
 mount_views --platforms "$PLATFORMS" --no-rewrite-refs
 INDEXES=(AGENTS.md .github/copilot-instructions.md)
 
 # The views before any edit: read them all once, so the kernel caches their
 # names, sizes and pages.
-for f in "$UNITS"/*/*/agents/*.md; do
-	id=$(basename "$f" .md)
-	[ "$id" = README ] && continue
-	views "agent $id before any edit" "agent:$id=$f"
-done
-views "index pages before any edit" "${INDEXES[@]}"
+views_as_source "before any edit"
 
 # In-place save: open with O_TRUNC and write, as `cat > file` does.
 A=$SDLC/agents/test-engineer.md
@@ -601,10 +595,5 @@ for how in stat read; do
 done
 
 # At the end every view still equals the source, and the daemon serves.
-for f in "$UNITS"/*/*/agents/*.md; do
-	id=$(basename "$f" .md)
-	[ "$id" = README ] && continue
-	views "agent $id at the end" "agent:$id=$f"
-done
-views "index pages at the end" "${INDEXES[@]}"
+views_as_source "at the end"
 check "the daemon still serves" serving

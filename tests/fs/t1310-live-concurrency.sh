@@ -33,11 +33,14 @@ reader REL INDEX SECONDS OUT
                          open and read REL whole in a loop; every read must
                          be one whole version; a summary goes to OUT (JSON)
 """
-import json, os, re, subprocess, sys, time
+import json, os, re, sys, time
+
+sys.path.insert(0, os.environ["TESTS_FS"])
+import viewcheck
+from viewcheck import read_all
 
 REPO = os.environ["LIVE_REPO"]
 SRC = os.environ["LIVE_SRC"]
-BIN = os.environ["AIWGFS"]
 PLAT = os.environ["LIVE_PLATFORMS"]
 VDIR = os.environ["LIVE_VERSIONS"]
 BEGIN = re.compile(rb"\nVERSION (\d+) BEGIN\n")
@@ -45,11 +48,7 @@ END = re.compile(rb"\nVERSION (\d+) END\n\Z")
 
 
 def render(rel):
-    r = subprocess.run([BIN, "render", SRC, rel, "--platforms", PLAT,
-                        "--no-rewrite-refs"], capture_output=True, timeout=60)
-    if r.returncode:
-        sys.exit("render %s failed: %s" % (rel, r.stderr.decode(errors="replace")))
-    return r.stdout
+    return viewcheck.render(SRC, rel, PLAT)
 
 
 def frontmatter(data):
@@ -68,10 +67,7 @@ def body(n):
 
 
 def rename_save(path, data):
-    tmp = os.path.join(os.path.dirname(path), "." + os.path.basename(path) + ".swp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.rename(tmp, path)
+    viewcheck.rename_save(path, data, ".swp")
 
 
 def cmd_prepare(args):
@@ -126,12 +122,7 @@ def cmd_reader(args):
         try:
             fd = os.open(path, os.O_RDONLY)
             try:
-                chunks = []
-                while True:
-                    b = os.read(fd, 65536)
-                    if not b:
-                        break
-                    chunks.append(b)
+                data = read_all(fd)
                 fsize = os.fstat(fd).st_size
             finally:
                 os.close(fd)
@@ -139,7 +130,6 @@ def cmd_reader(args):
             bad.append("read %d: %s" % (reads, e))
             reads += 1
             continue
-        data = b"".join(chunks)
         reads += 1
         b, e = BEGIN.search(data), END.search(data)
         nb = int(b.group(1)) if b else None

@@ -26,6 +26,7 @@
 #include "aiwgfs/util.h"
 #include "aiwgfs/vtree.h"
 #include "check.h"
+#include "fixture.h"
 #include "tmptree.h"
 
 #define SKILL_DESC_LIMIT 1024
@@ -35,98 +36,19 @@
 static char *aiwg_root, *tmp;
 static bool python;
 
-static int build(struct model *m, const char *root, const char *platform,
-		 bool rewrite)
+/* build() for one platform (NULL: every one), saying why it failed. */
+static int build_for(struct model *m, const char *root, const char *platform,
+		     bool rewrite)
 {
 	const char *const plats[] = { platform, NULL };
-	struct model_options o = { .rewrite_refs = rewrite };
-	struct source src;
 	char *err = NULL;
-	int rc;
+	int rc = build(m, root, platform ? plats : NULL, rewrite, &err);
 
-	rc = source_scan(&src, root, NULL, &err);
-	if (!rc)
-		rc = model_build(m, &src, platform ? plats : NULL, &o, &err);
 	if (rc)
 		fprintf(stderr, "  building '%s': %s\n", root,
 			err ? err : strerror(-rc));
 	free(err);
 	return rc;
-}
-
-/* Render the file at `path` of the model; NULL (and a message) on failure. */
-static struct cache_entry *render_at(const struct model *m, struct cache *c,
-				     const char *path)
-{
-	const struct vnode *n = model_lookup(m, path, NULL);
-	struct cache_entry *e = NULL;
-	int rc;
-
-	if (!n) {
-		fprintf(stderr, "  no node '%s'\n", path);
-		return NULL;
-	}
-	rc = render_node(m, n, c, &e);
-	if (rc) {
-		fprintf(stderr, "  rendering '%s': %s\n", path, strerror(-rc));
-		return NULL;
-	}
-	return e;
-}
-
-static int read_source(const char *path, struct buf *b)
-{
-	return buf_read_file(b, AT_FDCWD, path, RENDER_MAX_INPUT);
-}
-
-static bool same_bytes(const char *a, size_t alen, const char *b, size_t blen)
-{
-	return alen == blen && !memcmp(a, b, alen);
-}
-
-static char *dest_of(const char *platform, const struct artifact *a)
-{
-	return render_dest_path(registry_find(platform), a);
-}
-
-/* The description DESIGN.md defines: the field, else the first paragraph. */
-static void want_description(const struct buf *src, size_t limit,
-			     struct buf *out)
-{
-	struct buf para = BUF_INIT;
-	struct frontmatter fm;
-	const char *d;
-
-	buf_reset(out);
-	if (fm_parse(&fm, src->data, src->len))
-		return;
-	d = fm_get_str(&fm, "description");
-	if (d && *d) {
-		md_clean_text(d, strlen(d), limit, out);
-	} else {
-		md_first_paragraph(src->data + fm.body_off,
-				   src->len - fm.body_off, &para);
-		md_clean_text(para.data, para.len, limit, out);
-	}
-	buf_release(&para);
-	fm_release(&fm);
-}
-
-/* The fields of `fm` are exactly `keys`, in that order. */
-static bool keys_are(const struct frontmatter *fm, const char *const *keys,
-		     size_t n)
-{
-	bool ok = fm->nfields == n;
-
-	for (size_t i = 0; ok && i < n; i++)
-		ok = !strcmp(fm->fields[i].key, keys[i]);
-	if (!ok) {
-		fprintf(stderr, "  fields:");
-		for (size_t i = 0; i < fm->nfields; i++)
-			fprintf(stderr, " %s", fm->fields[i].key);
-		fprintf(stderr, "\n");
-	}
-	return ok;
 }
 
 /* A list of field names built up as expectations are found. */
@@ -139,71 +61,6 @@ static void keys_add(struct keys *k, const char *key)
 {
 	if (k->n < ARRAY_SIZE(k->v))
 		k->v[k->n++] = key;
-}
-
-/* A rendered file next to its source, both parsed. */
-struct rendered {
-	struct cache *c;
-	struct cache_entry *e;
-	struct buf src;
-	struct frontmatter sfm;
-	struct frontmatter ofm;
-	const char *body; /* the output's body */
-	size_t body_len;
-};
-
-/*
- * Render `path` and read the source of `a`. With `fm`, the output must
- * carry frontmatter that libyaml reads. False when there is nothing to
- * check further (a failure was recorded).
- */
-static bool rendered_open(struct rendered *r, const struct model *m,
-			  struct cache *c, const char *path,
-			  const struct artifact *a, bool fm)
-{
-	memset(r, 0, sizeof(*r));
-	buf_init(&r->src);
-	r->c = c;
-	r->e = path ? render_at(m, c, path) : NULL;
-	CHECK(r->e != NULL);
-	CHECK(read_source(a->path, &r->src) == 0);
-	if (!r->e || fm_parse(&r->sfm, r->src.data, r->src.len)) {
-		if (r->e)
-			cache_release(c, r->e);
-		buf_release(&r->src);
-		return false;
-	}
-	CHECK(fm_parse(&r->ofm, r->e->data, r->e->size) == 0);
-	if (fm)
-		CHECK(r->ofm.present && !r->ofm.lenient);
-	r->body = r->e->data + r->ofm.body_off;
-	r->body_len = r->e->size - r->ofm.body_off;
-	return true;
-}
-
-static void rendered_close(struct rendered *r)
-{
-	fm_release(&r->ofm);
-	fm_release(&r->sfm);
-	cache_release(r->c, r->e);
-	buf_release(&r->src);
-}
-
-/* The output's body is the source's. */
-static bool same_body(const struct rendered *r)
-{
-	return same_bytes(r->body, r->body_len, r->src.data + r->sfm.body_off,
-			  r->src.len - r->sfm.body_off);
-}
-
-static void check_description(const struct rendered *r, size_t limit)
-{
-	struct buf want = BUF_INIT;
-
-	want_description(&r->src, limit, &want);
-	CHECK(want.len > 0);
-	CHECK_STR(fm_get_str(&r->ofm, "description"), want.data);
-	buf_release(&want);
 }
 
 /* The source's tools: `tools`, else `allowed-tools`. */
@@ -281,37 +138,6 @@ static const char *want_model(const char *platform, const char *model)
 			any = map[i].to;
 	}
 	return any;
-}
-
-/* The list field `key` of `fm` is exactly `want` (n items). */
-static void check_list(const struct frontmatter *fm, const char *key,
-		       const char *const *want, size_t n)
-{
-	const struct fm_field *f = fm_get(fm, key);
-
-	CHECK(f && f->type == FM_LIST);
-	if (!f || f->type != FM_LIST)
-		return;
-	CHECK(f->nitems == n);
-	for (size_t i = 0; i < n && i < f->nitems; i++)
-		CHECK_STR(f->items[i], want[i]);
-}
-
-/* The artifacts of `kind`, each checked by `fn`; returns how many. */
-static size_t each_of(const struct model *m, struct cache *c,
-		      enum artifact_kind kind,
-		      void (*fn)(const struct model *, struct cache *,
-				 const struct artifact *))
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < m->src.nartifacts; i++) {
-		if (m->src.artifacts[i].kind != kind)
-			continue;
-		fn(m, c, &m->src.artifacts[i]);
-		n++;
-	}
-	return n;
 }
 
 /*
@@ -423,7 +249,7 @@ static void cursor_agent(const struct model *m, struct cache *c,
 	struct grants g;
 	const char *model;
 
-	if (!rendered_open(&r, m, c, path, a, true))
+	if (!rendered_open(&r, m, c, path, a->path, true))
 		goto out;
 	g = want_grants(&r.sfm);
 	model = want_model("cursor", fm_get_str(&r.sfm, "model"));
@@ -438,7 +264,7 @@ static void cursor_agent(const struct model *m, struct cache *c,
 	CHECK_STR(fm_get_str(&r.ofm, "model"), model ? model : "inherit");
 	if (k.n == 4)
 		CHECK(fm_get_bool(&r.ofm, "readonly"));
-	CHECK(same_body(&r));
+	CHECK(same_body(&r, &r.src));
 	rendered_close(&r);
 out:
 	free(path);
@@ -451,7 +277,7 @@ static void body_only(const struct model *m, struct cache *c,
 	char *path = dest_of(platform, a);
 	struct rendered r;
 
-	if (!rendered_open(&r, m, c, path, a, false))
+	if (!rendered_open(&r, m, c, path, a->path, false))
 		goto out;
 	CHECK(same_bytes(r.e->data, r.e->size, r.src.data + r.sfm.body_off,
 			 r.src.len - r.sfm.body_off));
@@ -488,7 +314,7 @@ static void cursor_rule(const struct model *m, struct cache *c,
 	struct rendered r;
 
 	CHECK(path && str_ends_with(path, ".mdc"));
-	if (!rendered_open(&r, m, c, path, a, true))
+	if (!rendered_open(&r, m, c, path, a->path, true))
 		goto out;
 	want_globs(&r.sfm, &globs);
 	if (globs.len) {
@@ -499,7 +325,7 @@ static void cursor_rule(const struct model *m, struct cache *c,
 		CHECK(fm_get_bool(&r.ofm, "alwaysApply"));
 	}
 	check_description(&r, 0);
-	CHECK(same_body(&r));
+	CHECK(same_body(&r, &r.src));
 	rendered_close(&r);
 out:
 	buf_release(&globs);
@@ -513,38 +339,32 @@ static void test_cursor(void)
 	struct frontmatter fm;
 	struct model m;
 
-	if (build(&m, aiwg_root, "cursor", false))
+	if (build_for(&m, aiwg_root, "cursor", false))
 		goto out;
 	CHECK(each_of(&m, c, ARTIFACT_AGENT, cursor_agent) == 11);
 	CHECK(each_of(&m, c, ARTIFACT_COMMAND, cursor_command) == 8);
 	CHECK(each_of(&m, c, ARTIFACT_RULE, cursor_rule) == 5);
 
 	/* Read, Grep, Glob: read-only; haiku is "fast" in Cursor. */
-	e = render_at(&m, c, ".cursor/agents/security-auditor.md");
-	CHECK(e && fm_parse(&fm, e->data, e->size) == 0);
+	e = render_fm(&m, c, ".cursor/agents/security-auditor.md", &fm);
 	if (e) {
 		CHECK(fm_get_bool(&fm, "readonly"));
 		CHECK_STR(fm_get_str(&fm, "model"), "fast");
 		CHECK(strstr(e->data, "\nreadonly: true\n") != NULL);
-		fm_release(&fm);
-		cache_release(c, e);
+		release_fm(c, e, &fm);
 	}
 	/* Bash grants enough to write: not read-only; sonnet is inherited. */
-	e = render_at(&m, c, ".cursor/agents/change-gatekeeper.md");
-	CHECK(e && fm_parse(&fm, e->data, e->size) == 0);
+	e = render_fm(&m, c, ".cursor/agents/change-gatekeeper.md", &fm);
 	if (e) {
 		CHECK(fm_get(&fm, "readonly") == NULL);
 		CHECK_STR(fm_get_str(&fm, "model"), "inherit");
-		fm_release(&fm);
-		cache_release(c, e);
+		release_fm(c, e, &fm);
 	}
-	e = render_at(&m, c, ".cursor/rules/prose-style.mdc");
-	CHECK(e && fm_parse(&fm, e->data, e->size) == 0);
+	e = render_fm(&m, c, ".cursor/rules/prose-style.mdc", &fm);
 	if (e) {
 		CHECK_STR(fm_get_str(&fm, "globs"),
 			  "docs/**/*.md,**/*.mdx,README.md");
-		fm_release(&fm);
-		cache_release(c, e);
+		release_fm(c, e, &fm);
 	}
 	e = render_at(&m, c, ".cursor/rules/plain-language.mdc");
 	CHECK(e && strstr(e->data, "\nalwaysApply: true\n---\n"));
@@ -566,11 +386,11 @@ static void codex_agent(const struct model *m, struct cache *c,
 	const char *model;
 
 	CHECK(path && str_ends_with(path, ".toml"));
-	if (!rendered_open(&r, m, c, path, a, false))
+	if (!rendered_open(&r, m, c, path, a->path, false))
 		goto out;
 	CHECK(!r.ofm.present);
 	model = want_model("codex", fm_get_str(&r.sfm, "model"));
-	want_description(&r.src, 0, &desc);
+	want_description(r.src.data, r.src.len, 0, &desc);
 	record_str(&want, "name", a->id);
 	record_str(&want, "description", desc.data);
 	if (model)
@@ -596,13 +416,13 @@ static void command_skill(const struct model *m, struct cache *c,
 	struct rendered r;
 
 	CHECK(path && str_ends_with(path, "/SKILL.md"));
-	if (!rendered_open(&r, m, c, path, a, true))
+	if (!rendered_open(&r, m, c, path, a->path, true))
 		goto out;
 	CHECK(keys_are(&r.ofm, keys, 2));
 	/* the examples' ids are valid skill names already */
 	CHECK_STR(fm_get_str(&r.ofm, "name"), a->id);
 	check_description(&r, SKILL_DESC_LIMIT);
-	CHECK(same_body(&r));
+	CHECK(same_body(&r, &r.src));
 	/* both fields on one line each */
 	buf_addf(&want, "---\nname: %s\ndescription: ", a->id);
 	CHECK(!strncmp(r.e->data, want.data, want.len));
@@ -633,7 +453,7 @@ static void test_codex(void)
 	struct cache_entry *e;
 	struct model m;
 
-	if (build(&m, aiwg_root, "codex", false))
+	if (build_for(&m, aiwg_root, "codex", false))
 		goto out;
 	CHECK(each_of(&m, c, ARTIFACT_AGENT, codex_agent) == 11);
 	CHECK(each_of(&m, c, ARTIFACT_COMMAND, codex_command) == 8);
@@ -648,7 +468,7 @@ static void test_codex(void)
 		cache_release(c, e);
 	model_release(&m);
 
-	if (build(&m, aiwg_root, "warp", false))
+	if (build_for(&m, aiwg_root, "warp", false))
 		goto out;
 	CHECK(each_of(&m, c, ARTIFACT_COMMAND, warp_command) == 8);
 	model_release(&m);
@@ -680,7 +500,7 @@ static void test_codex_nasty(void)
 	buf_adds(&text, head);
 	buf_add(&text, nasty_body, sizeof(nasty_body) - 1);
 	CHECK(tmp_write(root, "agents/nasty.md", text.data, text.len) == 0);
-	if (build(&m, root, "codex", false))
+	if (build_for(&m, root, "codex", false))
 		goto out;
 	e = render_at(&m, c, ".codex/agents/nasty.toml");
 	CHECK(e != NULL);
@@ -729,7 +549,7 @@ static void opencode_agent(const struct model *m, struct cache *c,
 	const char *model;
 	bool primary;
 
-	if (!rendered_open(&r, m, c, path, a, true))
+	if (!rendered_open(&r, m, c, path, a->path, true))
 		goto out;
 	g = want_grants(&r.sfm);
 	want_opencode_tools(&g, &tools);
@@ -752,7 +572,7 @@ static void opencode_agent(const struct model *m, struct cache *c,
 		CHECK(memmem(r.e->data, r.ofm.body_off, tools.data,
 			     tools.len) != NULL);
 	}
-	CHECK(same_body(&r));
+	CHECK(same_body(&r, &r.src));
 	rendered_close(&r);
 out:
 	buf_release(&tools);
@@ -767,7 +587,7 @@ static void opencode_command(const struct model *m, struct cache *c,
 	struct rendered r;
 	const char *agent, *model, *mapped;
 
-	if (!rendered_open(&r, m, c, path, a, true))
+	if (!rendered_open(&r, m, c, path, a->path, true))
 		goto out;
 	agent = fm_get_str(&r.sfm, "agent");
 	model = fm_get_str(&r.sfm, "model");
@@ -785,7 +605,7 @@ static void opencode_command(const struct model *m, struct cache *c,
 		CHECK_STR(fm_get_str(&r.ofm, "agent"), agent);
 	if (model)
 		CHECK_STR(fm_get_str(&r.ofm, "model"), mapped ? mapped : model);
-	CHECK(same_body(&r));
+	CHECK(same_body(&r, &r.src));
 	rendered_close(&r);
 out:
 	free(path);
@@ -798,7 +618,7 @@ static void test_opencode(void)
 	struct cache_entry *e;
 	struct model m;
 
-	if (build(&m, aiwg_root, "opencode", false))
+	if (build_for(&m, aiwg_root, "opencode", false))
 		goto out;
 	CHECK(each_of(&m, c, ARTIFACT_AGENT, opencode_agent) == 11);
 	CHECK(each_of(&m, c, ARTIFACT_COMMAND, opencode_command) == 8);
@@ -828,7 +648,7 @@ static void test_opencode(void)
 	      0);
 	CHECK(tmp_write_str(root, "commands/bare.md",
 			    "# Bare\n\nNo fields.\n") == 0);
-	if (build(&m, root, "opencode", false))
+	if (build_for(&m, root, "opencode", false))
 		goto out;
 	CHECK(each_of(&m, c, ARTIFACT_COMMAND, opencode_command) == 2);
 	e = render_at(&m, c, ".opencode/commands/ship.md");
@@ -880,7 +700,7 @@ static void factory_droid(const struct model *m, struct cache *c,
 	int n;
 
 	CHECK(path && strstr(path, "/droids/"));
-	if (!rendered_open(&r, m, c, path, a, true))
+	if (!rendered_open(&r, m, c, path, a->path, true))
 		goto out;
 	n = src_tools(&r.sfm, &src);
 	listed = src_listed(&r.sfm);
@@ -903,7 +723,7 @@ static void factory_droid(const struct model *m, struct cache *c,
 	CHECK_STR(fm_get_str(&r.ofm, "model"), model ? model : "inherit");
 	if (listed)
 		check_list(&r.ofm, "tools", tools, nt);
-	CHECK(same_body(&r));
+	CHECK(same_body(&r, &r.src));
 	rendered_close(&r);
 out:
 	free(path);
@@ -917,7 +737,7 @@ static void factory_command(const struct model *m, struct cache *c,
 	struct rendered r;
 	const char *hint;
 
-	if (!rendered_open(&r, m, c, path, a, true))
+	if (!rendered_open(&r, m, c, path, a->path, true))
 		goto out;
 	hint = fm_get_str(&r.sfm, "argument-hint");
 	keys_add(&k, "description");
@@ -927,7 +747,7 @@ static void factory_command(const struct model *m, struct cache *c,
 	check_description(&r, 0);
 	if (hint && *hint)
 		CHECK_STR(fm_get_str(&r.ofm, "argument-hint"), hint);
-	CHECK(same_body(&r));
+	CHECK(same_body(&r, &r.src));
 	rendered_close(&r);
 out:
 	free(path);
@@ -943,18 +763,16 @@ static void test_factory(void)
 	struct frontmatter fm;
 	struct model m;
 
-	if (build(&m, aiwg_root, "factory", false))
+	if (build_for(&m, aiwg_root, "factory", false))
 		goto out;
 	CHECK(each_of(&m, c, ARTIFACT_AGENT, factory_droid) == 11);
 	CHECK(each_of(&m, c, ARTIFACT_COMMAND, factory_command) == 8);
-	e = render_at(&m, c, ".factory/droids/executive-orchestrator.md");
-	CHECK(e && fm_parse(&fm, e->data, e->size) == 0);
+	e = render_fm(&m, c, ".factory/droids/executive-orchestrator.md", &fm);
 	if (e) {
 		CHECK_STR(fm_get_str(&fm, "model"),
 			  "anthropic/claude-opus-4-20250514");
 		check_list(&fm, "tools", orch, ARRAY_SIZE(orch));
-		fm_release(&fm);
-		cache_release(c, e);
+		release_fm(c, e, &fm);
 	}
 	e = render_at(&m, c, ".factory/droids/technical-writer.md");
 	CHECK(e && strstr(e->data, "\nmodel: inherit\n"));
@@ -976,9 +794,9 @@ static void gemini_command(const struct model *m, struct cache *c,
 	const char *p, *end, *hit;
 
 	CHECK(path && str_ends_with(path, ".toml"));
-	if (!rendered_open(&r, m, c, path, a, false))
+	if (!rendered_open(&r, m, c, path, a->path, false))
 		goto out;
-	want_description(&r.src, 0, &desc);
+	want_description(r.src.data, r.src.len, 0, &desc);
 	p = r.src.data + r.sfm.body_off;
 	end = r.src.data + r.src.len;
 	while ((hit = memmem(p, (size_t)(end - p), "$ARGUMENTS", 10))) {
@@ -1007,7 +825,7 @@ static void test_gemini(void)
 	struct cache_entry *e;
 	struct model m;
 
-	if (build(&m, aiwg_root, "gemini", false))
+	if (build_for(&m, aiwg_root, "gemini", false))
 		goto out;
 	CHECK(each_of(&m, c, ARTIFACT_COMMAND, gemini_command) == 8);
 	e = render_at(&m, c, ".gemini/commands/generate-tests.toml");
@@ -1031,7 +849,7 @@ static void kiro_agent(const struct model *m, struct cache *c,
 	char **tools = NULL;
 	int n;
 
-	if (!rendered_open(&r, m, c, path, a, true))
+	if (!rendered_open(&r, m, c, path, a->path, true))
 		goto out;
 	n = src_tools(&r.sfm, &tools);
 	keys_add(&k, "name");
@@ -1044,7 +862,7 @@ static void kiro_agent(const struct model *m, struct cache *c,
 	if (src_listed(&r.sfm))
 		check_list(&r.ofm, "tools", (const char *const *)tools,
 			   (size_t)n);
-	CHECK(same_body(&r));
+	CHECK(same_body(&r, &r.src));
 	fm_list_free(tools);
 	rendered_close(&r);
 out:
@@ -1066,7 +884,7 @@ static void kiro_steering(const struct model *m, struct cache *c,
 	struct buf globs = BUF_INIT;
 	struct rendered r;
 
-	if (!rendered_open(&r, m, c, path, a, true))
+	if (!rendered_open(&r, m, c, path, a->path, true))
 		goto out;
 	want_globs(&r.sfm, &globs);
 	if (globs.len) {
@@ -1077,7 +895,7 @@ static void kiro_steering(const struct model *m, struct cache *c,
 		CHECK(keys_are(&r.ofm, always, 1));
 		CHECK_STR(fm_get_str(&r.ofm, "inclusion"), "always");
 	}
-	CHECK(same_body(&r));
+	CHECK(same_body(&r, &r.src));
 	rendered_close(&r);
 out:
 	buf_release(&globs);
@@ -1099,7 +917,7 @@ static void cline_rule(const struct model *m, struct cache *c,
 	char **paths = NULL;
 	int n;
 
-	if (!rendered_open(&r, m, c, path, a, false))
+	if (!rendered_open(&r, m, c, path, a->path, false))
 		goto out;
 	n = fm_get_list(&r.sfm, "paths", &paths);
 	if (n > 0) {
@@ -1107,7 +925,7 @@ static void cline_rule(const struct model *m, struct cache *c,
 		CHECK(keys_are(&r.ofm, keys, 1));
 		check_list(&r.ofm, "paths", (const char *const *)paths,
 			   (size_t)n);
-		CHECK(same_body(&r));
+		CHECK(same_body(&r, &r.src));
 	} else {
 		CHECK(same_bytes(r.e->data, r.e->size,
 				 r.src.data + r.sfm.body_off,
@@ -1124,13 +942,13 @@ static void test_kiro_cline(void)
 	struct cache *c = cache_new(0);
 	struct model m;
 
-	if (build(&m, aiwg_root, "kiro", false))
+	if (build_for(&m, aiwg_root, "kiro", false))
 		goto out;
 	CHECK(each_of(&m, c, ARTIFACT_AGENT, kiro_agent) == 11);
 	CHECK(each_of(&m, c, ARTIFACT_COMMAND, kiro_command) == 8);
 	CHECK(each_of(&m, c, ARTIFACT_RULE, kiro_steering) == 5);
 	model_release(&m);
-	if (build(&m, aiwg_root, "cline", false))
+	if (build_for(&m, aiwg_root, "cline", false))
 		goto out;
 	CHECK(each_of(&m, c, ARTIFACT_COMMAND, cline_command) == 8);
 	CHECK(each_of(&m, c, ARTIFACT_RULE, cline_rule) == 5);
@@ -1167,7 +985,7 @@ static void test_tool_lists(void)
 		CHECK(tmp_write_str(root, cases[i].file, t.data) == 0);
 		buf_release(&t);
 	}
-	if (build(&m, root, "cursor", false))
+	if (build_for(&m, root, "cursor", false))
 		goto out;
 	CHECK(each_of(&m, c, ARTIFACT_AGENT, cursor_agent) ==
 	      ARRAY_SIZE(cases));
@@ -1176,25 +994,23 @@ static void test_tool_lists(void)
 		struct frontmatter fm;
 
 		buf_addf(&p, ".cursor/%s", cases[i].file);
-		e = render_at(&m, c, p.data);
-		CHECK(e && fm_parse(&fm, e->data, e->size) == 0);
+		e = render_fm(&m, c, p.data, &fm);
 		if (e) {
 			CHECK(fm_get_bool(&fm, "readonly") ==
 			      cases[i].readonly);
 			CHECK_STR(fm_get_str(&fm, "model"), "inherit");
-			fm_release(&fm);
-			cache_release(c, e);
+			release_fm(c, e, &fm);
 		}
 		buf_release(&p);
 	}
 	model_release(&m);
 	/* The other platforms read the same lists. */
-	if (build(&m, root, "opencode", false))
+	if (build_for(&m, root, "opencode", false))
 		goto out;
 	CHECK(each_of(&m, c, ARTIFACT_AGENT, opencode_agent) ==
 	      ARRAY_SIZE(cases));
 	model_release(&m);
-	if (build(&m, root, "factory", false))
+	if (build_for(&m, root, "factory", false))
 		goto out;
 	CHECK(each_of(&m, c, ARTIFACT_AGENT, factory_droid) ==
 	      ARRAY_SIZE(cases));
@@ -1203,7 +1019,7 @@ static void test_tool_lists(void)
 	if (e)
 		cache_release(c, e);
 	model_release(&m);
-	if (build(&m, root, "kiro", false))
+	if (build_for(&m, root, "kiro", false))
 		goto out;
 	CHECK(each_of(&m, c, ARTIFACT_AGENT, kiro_agent) == ARRAY_SIZE(cases));
 	model_release(&m);
@@ -1390,7 +1206,7 @@ static void test_windsurf_rules(void)
 	CHECK(tmp_write_str(root, "rules/scoped.md", text.data) == 0);
 	CHECK(tmp_write_str(root, "rules/short.md",
 			    "# Short\n\nFits easily.\n") == 0);
-	if (build(&m, root, "windsurf", false))
+	if (build_for(&m, root, "windsurf", false))
 		goto out;
 
 	n = check_split(&m, c, "big", always, big.data, starts_at_heading,
@@ -1421,7 +1237,7 @@ static void test_windsurf_rules(void)
 	model_release(&m);
 
 	/* The examples: every rule is small and one file. */
-	if (build(&m, aiwg_root, "windsurf", false))
+	if (build_for(&m, aiwg_root, "windsurf", false))
 		goto out;
 	for (size_t i = 0; i < m.src.nartifacts; i++) {
 		const struct artifact *a = &m.src.artifacts[i];
@@ -1503,7 +1319,7 @@ static void test_windsurf_workflows(void)
 	CHECK(tmp_write_str(root, "commands/small.md",
 			    "---\ndescription: Small\n---\n# Small\n\nDo it "
 			    "$ARGUMENTS.\n") == 0);
-	if (build(&m, root, "windsurf", false))
+	if (build_for(&m, root, "windsurf", false))
 		goto out;
 	/* The title and its text: up to the second heading. */
 	check_cut_workflow(&m, c, "release", flow.data, first);
@@ -1592,7 +1408,7 @@ static void test_everything_renders(void)
 	struct model m;
 
 	ctx.c = cache_new(0);
-	if (build(&m, aiwg_root, NULL, true))
+	if (build_for(&m, aiwg_root, NULL, true))
 		goto out;
 	ctx.m = &m;
 	for (size_t i = 0; i < m.nviews; i++) {

@@ -27,6 +27,7 @@
 #include "aiwgfs/util.h"
 #include "aiwgfs/vtree.h"
 #include "check.h"
+#include "fixture.h"
 #include "tmptree.h"
 
 #define DESC_LIMIT  1024
@@ -35,116 +36,6 @@
 static const char *const both[] = { "claude", "copilot", NULL };
 
 static char *aiwg_root, *flat_root, *tmp;
-
-static int build(struct model *m, const char *root, const char *const *plats,
-		 bool rewrite, char **err)
-{
-	struct model_options o = { .rewrite_refs = rewrite };
-	struct source src;
-	int rc;
-
-	rc = source_scan(&src, root, NULL, err);
-	if (rc)
-		return rc;
-	return model_build(m, &src, plats, &o, err);
-}
-
-/* Render the file at `path` of the model; NULL (and a message) on failure. */
-static struct cache_entry *render_at(const struct model *m, struct cache *c,
-				     const char *path)
-{
-	const struct vnode *n = model_lookup(m, path, NULL);
-	struct cache_entry *e = NULL;
-	int rc;
-
-	if (!n) {
-		fprintf(stderr, "  no node '%s'\n", path);
-		return NULL;
-	}
-	rc = render_node(m, n, c, &e);
-	if (rc) {
-		fprintf(stderr, "  rendering '%s': %s\n", path, strerror(-rc));
-		return NULL;
-	}
-	return e;
-}
-
-static int read_source(const char *path, struct buf *b)
-{
-	return buf_read_file(b, AT_FDCWD, path, RENDER_MAX_INPUT);
-}
-
-static bool same_bytes(const char *a, size_t alen, const char *b, size_t blen)
-{
-	return alen == blen && !memcmp(a, b, alen);
-}
-
-/* The description DESIGN.md defines: the field, else the first paragraph. */
-static void want_description(const char *text, size_t len, struct buf *out)
-{
-	struct buf para = BUF_INIT;
-	struct frontmatter fm;
-	const char *d;
-
-	buf_reset(out);
-	if (fm_parse(&fm, text, len))
-		return;
-	d = fm_get_str(&fm, "description");
-	if (d && *d) {
-		md_clean_text(d, strlen(d), DESC_LIMIT, out);
-	} else {
-		md_first_paragraph(text + fm.body_off, len - fm.body_off,
-				   &para);
-		md_clean_text(para.data, para.len, DESC_LIMIT, out);
-	}
-	buf_release(&para);
-	fm_release(&fm);
-}
-
-/* The fields of `fm` are exactly `keys`, in that order. */
-static bool keys_are(const struct frontmatter *fm, const char *const *keys,
-		     size_t n)
-{
-	bool ok = fm->nfields == n;
-
-	for (size_t i = 0; ok && i < n; i++)
-		ok = !strcmp(fm->fields[i].key, keys[i]);
-	if (!ok) {
-		fprintf(stderr, "  fields:");
-		for (size_t i = 0; i < fm->nfields; i++)
-			fprintf(stderr, " %s", fm->fields[i].key);
-		fprintf(stderr, "\n");
-	}
-	return ok;
-}
-
-/*
- * Output and `want` have the same body after their frontmatter: `want` is
- * the source as the view shows it (want_view_text()), whose frontmatter is
- * the source's, so `src_fm` (the source's) places its body.
- */
-static bool same_body(const struct cache_entry *e,
-		      const struct frontmatter *out_fm, const struct buf *want,
-		      const struct frontmatter *src_fm)
-{
-	bool same = same_bytes(
-		e->data + out_fm->body_off, e->size - out_fm->body_off,
-		want->data + src_fm->body_off, want->len - src_fm->body_off);
-
-	if (!same)
-		fprintf(stderr,
-			"  body differs:\n--- got\n%.*s\n--- want\n%.*s\n",
-			(int)(e->size - out_fm->body_off),
-			e->data + out_fm->body_off,
-			(int)(want->len - src_fm->body_off),
-			want->data + src_fm->body_off);
-	return same;
-}
-
-static char *dest_of(const char *platform, const struct artifact *a)
-{
-	return render_dest_path(registry_find(platform), a);
-}
 
 /*
  * The text a view shows for a source file, as include/aiwgfs/refs.h defines
@@ -668,6 +559,7 @@ struct walk_ctx {
 	size_t compared, skipped, failed;
 	size_t with_refs; /* compared files that hold references */
 	size_t rewritten; /* compared files whose view text is not the source */
+	size_t nfiles;	  /* files of the view walked */
 };
 
 /* Whether a SKILL.md already has a valid name and description. */
@@ -741,61 +633,62 @@ out:
 	free(path);
 }
 
-static void test_claude_identity(void)
+/*
+ * identity_one() on every file of the claude view of `root`, counted in
+ * `ctx` from zero; whether the model had that view.
+ */
+static bool walk_claude(struct walk_ctx *ctx, const char *root, bool rewrite)
 {
 	static const char *const claude[] = { "claude", NULL };
-	struct walk_ctx ctx = { 0 };
 	const struct view *v;
 	struct model m;
+	bool viewed;
 
-	ctx.c = cache_new(0);
-	CHECK(build(&m, aiwg_root, claude, false, NULL) == 0);
-	ctx.m = &m;
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->c = cache_new(0);
+	CHECK(build(&m, root, claude, rewrite, NULL) == 0);
+	ctx->m = &m;
 	v = model_view(&m, ".claude");
-	CHECK(v != NULL);
-	if (v)
-		vnode_walk(v->root, identity_one, &ctx);
-	CHECK(ctx.failed == 0);
+	viewed = v != NULL;
+	if (v) {
+		vnode_walk(v->root, identity_one, ctx);
+		ctx->nfiles = v->nfiles;
+	}
+	CHECK(ctx->failed == 0);
+	model_release(&m);
+	cache_free(ctx->c);
+	ctx->m = NULL;
+	ctx->c = NULL;
+	return viewed;
+}
+
+static void test_claude_identity(void)
+{
+	struct walk_ctx ctx;
+	bool v;
+
+	v = walk_claude(&ctx, aiwg_root, false);
+	CHECK(v);
 	/* Only the three SKILL.md files that lack a field are not identity. */
 	CHECK(ctx.skipped == 3);
-	CHECK(v && ctx.compared + ctx.skipped == v->nfiles);
+	CHECK(v && ctx.compared + ctx.skipped == ctx.nfiles);
 	/* References are left alone when rewriting is off. */
 	CHECK(ctx.with_refs > 5 && ctx.rewritten == 0);
-	model_release(&m);
-	cache_free(ctx.c);
 
 	/*
 	 * With rewriting on, files without references stay identical, and
 	 * those with references differ from the source in them only.
 	 */
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.c = cache_new(0);
-	CHECK(build(&m, aiwg_root, claude, true, NULL) == 0);
-	ctx.m = &m;
-	v = model_view(&m, ".claude");
-	if (v)
-		vnode_walk(v->root, identity_one, &ctx);
-	CHECK(ctx.failed == 0);
+	v = walk_claude(&ctx, aiwg_root, true);
 	CHECK(ctx.compared > 20);
 	CHECK(ctx.skipped == 3);
-	CHECK(v && ctx.compared + ctx.skipped == v->nfiles);
+	CHECK(v && ctx.compared + ctx.skipped == ctx.nfiles);
 	CHECK(ctx.rewritten > 5);
-	model_release(&m);
-	cache_free(ctx.c);
 
 	/* The flat tree too. */
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.c = cache_new(0);
-	CHECK(build(&m, flat_root, claude, false, NULL) == 0);
-	ctx.m = &m;
-	v = model_view(&m, ".claude");
-	if (v)
-		vnode_walk(v->root, identity_one, &ctx);
-	CHECK(ctx.failed == 0);
+	walk_claude(&ctx, flat_root, false);
 	CHECK(ctx.skipped == 1); /* openapi-lint has no frontmatter */
 	CHECK(ctx.compared == 8);
-	model_release(&m);
-	cache_free(ctx.c);
 }
 
 /* Copilot's tool aliases, from DESIGN.md. */
@@ -845,51 +738,47 @@ static void check_tools(const struct frontmatter *out, const char *const *want,
 		CHECK(f == NULL);
 		return;
 	}
-	CHECK(f && f->type == FM_LIST);
+	check_list(out, "tools", want, n);
 	if (!f || f->type != FM_LIST)
 		return;
-	CHECK(f->nitems == n);
-	for (size_t i = 0; i < n && i < f->nitems; i++)
-		CHECK_STR(f->items[i], want[i]);
+	/* each tool once */
 	for (size_t i = 0; i < f->nitems; i++)
 		for (size_t j = i + 1; j < f->nitems; j++)
 			CHECK(strcmp(f->items[i], f->items[j]));
+}
+
+/* The output's body is its source's as the copilot view shows it. */
+static bool copilot_body(const struct rendered *r, const struct model *m,
+			 const struct artifact *a)
+{
+	struct buf want = BUF_INIT;
+	bool same;
+
+	want_view_text(m, "copilot", a->path, &r->src, &want);
+	same = same_body(r, &want);
+	buf_release(&want);
+	return same;
 }
 
 static void copilot_agent(const struct model *m, struct cache *c,
 			  const struct artifact *a)
 {
 	static const char *const keys[] = { "name", "description", "tools" };
-	struct frontmatter sfm, ofm;
-	struct buf src = BUF_INIT, desc = BUF_INIT, want = BUF_INIT;
-	struct cache_entry *e;
 	const char *tools[16];
 	size_t ntools;
 	char *path = dest_of("copilot", a);
+	struct rendered r;
 
-	e = path ? render_at(m, c, path) : NULL;
-	CHECK(e != NULL);
-	CHECK(read_source(a->path, &src) == 0);
-	if (!e || fm_parse(&sfm, src.data, src.len))
-		goto out_free;
-	CHECK(fm_parse(&ofm, e->data, e->size) == 0);
-	CHECK(ofm.present && !ofm.lenient);
-	ntools = want_tools(&sfm, tools, ARRAY_SIZE(tools));
-	CHECK(keys_are(&ofm, keys, ntools ? 3 : 2));
-	CHECK_STR(fm_get_str(&ofm, "name"), a->id);
-	want_description(src.data, src.len, &desc);
-	CHECK(desc.len > 0);
-	CHECK_STR(fm_get_str(&ofm, "description"), desc.data);
-	check_tools(&ofm, tools, ntools);
-	want_view_text(m, "copilot", a->path, &src, &want);
-	CHECK(same_body(e, &ofm, &want, &sfm));
-	fm_release(&ofm);
-	fm_release(&sfm);
-	cache_release(c, e);
-out_free:
-	buf_release(&src);
-	buf_release(&desc);
-	buf_release(&want);
+	if (!rendered_open(&r, m, c, path, a->path, true))
+		goto out;
+	ntools = want_tools(&r.sfm, tools, ARRAY_SIZE(tools));
+	CHECK(keys_are(&r.ofm, keys, ntools ? 3 : 2));
+	CHECK_STR(fm_get_str(&r.ofm, "name"), a->id);
+	check_description(&r, DESC_LIMIT);
+	check_tools(&r.ofm, tools, ntools);
+	CHECK(copilot_body(&r, m, a));
+	rendered_close(&r);
+out:
 	free(path);
 }
 
@@ -903,97 +792,75 @@ static void test_copilot_agents(bool rewrite)
 	struct frontmatter fm;
 	struct cache_entry *e;
 	struct model m;
-	size_t n = 0;
 
 	CHECK(build(&m, aiwg_root, both, rewrite, NULL) == 0);
-	for (size_t i = 0; i < m.src.nartifacts; i++) {
-		if (m.src.artifacts[i].kind != ARTIFACT_AGENT)
-			continue;
-		copilot_agent(&m, c, &m.src.artifacts[i]);
-		n++;
-	}
-	CHECK(n == 11);
+	CHECK(each_of(&m, c, ARTIFACT_AGENT, copilot_agent) == 11);
 
 	/* The README's named cases, spelled out. */
-	e = render_at(&m, c, ".github/agents/security-auditor.agent.md");
-	CHECK(e && fm_parse(&fm, e->data, e->size) == 0);
+	e = render_fm(&m, c, ".github/agents/security-auditor.agent.md", &fm);
 	if (e) {
 		check_tools(&fm, sec, ARRAY_SIZE(sec));
 		CHECK_STR(fm_get_str(&fm, "name"), "security-auditor");
-		fm_release(&fm);
-		cache_release(c, e);
+		release_fm(c, e, &fm);
 	}
-	e = render_at(&m, c, ".github/agents/executive-orchestrator.agent.md");
-	CHECK(e && fm_parse(&fm, e->data, e->size) == 0);
+	e = render_fm(&m, c, ".github/agents/executive-orchestrator.agent.md",
+		      &fm);
 	if (e) {
 		check_tools(&fm, orch, ARRAY_SIZE(orch));
 		CHECK(fm_get(&fm, "orchestration") == NULL);
 		CHECK(fm_get(&fm, "model") == NULL);
-		fm_release(&fm);
-		cache_release(c, e);
+		release_fm(c, e, &fm);
 	}
 	/* Write and Edit both map to edit, WebSearch to web: once each. */
-	e = render_at(&m, c, ".github/agents/technical-writer.agent.md");
-	CHECK(e && fm_parse(&fm, e->data, e->size) == 0);
+	e = render_fm(&m, c, ".github/agents/technical-writer.agent.md", &fm);
 	if (e) {
 		check_tools(&fm, writer, ARRAY_SIZE(writer));
-		fm_release(&fm);
-		cache_release(c, e);
+		release_fm(c, e, &fm);
 	}
 	/* Frontmatter libyaml refuses still yields valid output. */
-	e = render_at(&m, c, ".github/agents/change-gatekeeper.agent.md");
-	CHECK(e && fm_parse(&fm, e->data, e->size) == 0);
+	e = render_fm(&m, c, ".github/agents/change-gatekeeper.agent.md", &fm);
 	if (e) {
 		const char *d = fm_get_str(&fm, "description");
 
 		CHECK(fm.present && !fm.lenient);
 		CHECK(d && strstr(d, "risky"));
-		fm_release(&fm);
-		cache_release(c, e);
+		release_fm(c, e, &fm);
 	}
 	model_release(&m);
 	cache_free(c);
 }
 
+/* Prompts whose source has an argument hint, as copilot_prompt() finds. */
+static size_t prompt_hints;
+
 static void copilot_prompt(const struct model *m, struct cache *c,
-			   const struct artifact *a, size_t *with_hint)
+			   const struct artifact *a)
 {
 	static const char *const with[] = { "description", "argument-hint",
 					    "agent" };
 	static const char *const without[] = { "description", "agent" };
-	struct frontmatter sfm, ofm;
-	struct buf src = BUF_INIT, desc = BUF_INIT, want = BUF_INIT;
-	struct cache_entry *e;
+	struct buf desc = BUF_INIT;
 	const char *hint;
 	char *path = dest_of("copilot", a);
+	struct rendered r;
 
-	e = path ? render_at(m, c, path) : NULL;
-	CHECK(e != NULL);
-	CHECK(read_source(a->path, &src) == 0);
-	if (!e || fm_parse(&sfm, src.data, src.len))
-		goto out_free;
-	CHECK(fm_parse(&ofm, e->data, e->size) == 0);
-	CHECK(ofm.present && !ofm.lenient);
-	hint = fm_get_str(&sfm, "argument-hint");
+	if (!rendered_open(&r, m, c, path, a->path, true))
+		goto out;
+	hint = fm_get_str(&r.sfm, "argument-hint");
 	if (hint && *hint) {
-		CHECK(keys_are(&ofm, with, ARRAY_SIZE(with)));
-		CHECK_STR(fm_get_str(&ofm, "argument-hint"), hint);
-		(*with_hint)++;
+		CHECK(keys_are(&r.ofm, with, ARRAY_SIZE(with)));
+		CHECK_STR(fm_get_str(&r.ofm, "argument-hint"), hint);
+		prompt_hints++;
 	} else {
-		CHECK(keys_are(&ofm, without, ARRAY_SIZE(without)));
+		CHECK(keys_are(&r.ofm, without, ARRAY_SIZE(without)));
 	}
-	CHECK_STR(fm_get_str(&ofm, "agent"), "agent");
-	want_description(src.data, src.len, &desc);
-	CHECK_STR(fm_get_str(&ofm, "description"), desc.data);
-	want_view_text(m, "copilot", a->path, &src, &want);
-	CHECK(same_body(e, &ofm, &want, &sfm));
-	fm_release(&ofm);
-	fm_release(&sfm);
-	cache_release(c, e);
-out_free:
-	buf_release(&src);
+	CHECK_STR(fm_get_str(&r.ofm, "agent"), "agent");
+	want_description(r.src.data, r.src.len, DESC_LIMIT, &desc);
+	CHECK_STR(fm_get_str(&r.ofm, "description"), desc.data);
+	CHECK(copilot_body(&r, m, a));
+	rendered_close(&r);
+out:
 	buf_release(&desc);
-	buf_release(&want);
 	free(path);
 }
 
@@ -1001,18 +868,12 @@ static void test_copilot_prompts(bool rewrite)
 {
 	struct cache *c = cache_new(0);
 	struct model m;
-	size_t n = 0, hints = 0;
 	char *root = path_join(tmp, rewrite ? "prompts" : "prompts-plain");
 
 	CHECK(build(&m, aiwg_root, both, rewrite, NULL) == 0);
-	for (size_t i = 0; i < m.src.nartifacts; i++) {
-		if (m.src.artifacts[i].kind != ARTIFACT_COMMAND)
-			continue;
-		copilot_prompt(&m, c, &m.src.artifacts[i], &hints);
-		n++;
-	}
-	CHECK(n == 8);
-	CHECK(hints == 8);
+	prompt_hints = 0;
+	CHECK(each_of(&m, c, ARTIFACT_COMMAND, copilot_prompt) == 8);
+	CHECK(prompt_hints == 8);
 	model_release(&m);
 
 	/* Commands without a hint, or with an empty one, get none. */
@@ -1026,15 +887,9 @@ static void test_copilot_prompts(bool rewrite)
 	CHECK(tmp_write_str(root, "commands/no-fm.md",
 			    "# Title\n\nWhat the command does.\n") == 0);
 	CHECK(build(&m, root, both, rewrite, NULL) == 0);
-	n = hints = 0;
-	for (size_t i = 0; i < m.src.nartifacts; i++) {
-		if (m.src.artifacts[i].kind != ARTIFACT_COMMAND)
-			continue;
-		copilot_prompt(&m, c, &m.src.artifacts[i], &hints);
-		n++;
-	}
-	CHECK(n == 3);
-	CHECK(hints == 0);
+	prompt_hints = 0;
+	CHECK(each_of(&m, c, ARTIFACT_COMMAND, copilot_prompt) == 3);
+	CHECK(prompt_hints == 0);
 	model_release(&m);
 	cache_free(c);
 	free(root);
@@ -1044,43 +899,31 @@ static void copilot_rule(const struct model *m, struct cache *c,
 			 const struct artifact *a)
 {
 	static const char *const keys[] = { "applyTo", "description" };
-	struct frontmatter sfm, ofm;
-	struct buf src = BUF_INIT, desc = BUF_INIT, globs = BUF_INIT;
-	struct buf want = BUF_INIT;
-	struct cache_entry *e;
+	struct buf desc = BUF_INIT, globs = BUF_INIT;
 	char **paths = NULL;
 	int np;
 	char *path = dest_of("copilot", a);
+	struct rendered r;
 
-	e = path ? render_at(m, c, path) : NULL;
-	CHECK(e != NULL);
-	CHECK(read_source(a->path, &src) == 0);
-	if (!e || fm_parse(&sfm, src.data, src.len))
-		goto out_free;
-	CHECK(fm_parse(&ofm, e->data, e->size) == 0);
-	CHECK(ofm.present && !ofm.lenient);
-	CHECK(keys_are(&ofm, keys, ARRAY_SIZE(keys)));
-	np = fm_get_list(&sfm, "paths", &paths);
+	if (!rendered_open(&r, m, c, path, a->path, true))
+		goto out;
+	CHECK(keys_are(&r.ofm, keys, ARRAY_SIZE(keys)));
+	np = fm_get_list(&r.sfm, "paths", &paths);
 	for (int i = 0; i < np; i++)
 		buf_addf(&globs, "%s%s", i ? "," : "", paths[i]);
 	fm_list_free(paths);
-	CHECK_STR(fm_get_str(&ofm, "applyTo"), np > 0 ? globs.data : "**");
-	want_description(src.data, src.len, &desc);
+	CHECK_STR(fm_get_str(&r.ofm, "applyTo"), np > 0 ? globs.data : "**");
+	want_description(r.src.data, r.src.len, DESC_LIMIT, &desc);
 	if (desc.len)
-		CHECK_STR(fm_get_str(&ofm, "description"), desc.data);
+		CHECK_STR(fm_get_str(&r.ofm, "description"), desc.data);
 	else
-		CHECK(fm_get_str(&ofm, "description") &&
-		      *fm_get_str(&ofm, "description"));
-	want_view_text(m, "copilot", a->path, &src, &want);
-	CHECK(same_body(e, &ofm, &want, &sfm));
-	fm_release(&ofm);
-	fm_release(&sfm);
-	cache_release(c, e);
-out_free:
-	buf_release(&src);
+		CHECK(fm_get_str(&r.ofm, "description") &&
+		      *fm_get_str(&r.ofm, "description"));
+	CHECK(copilot_body(&r, m, a));
+	rendered_close(&r);
+out:
 	buf_release(&desc);
 	buf_release(&globs);
-	buf_release(&want);
 	free(path);
 }
 
@@ -1090,39 +933,27 @@ static void test_copilot_instructions(bool rewrite)
 	struct frontmatter fm;
 	struct cache_entry *e;
 	struct model m;
-	size_t n = 0;
 
 	CHECK(build(&m, aiwg_root, both, rewrite, NULL) == 0);
-	for (size_t i = 0; i < m.src.nartifacts; i++) {
-		if (m.src.artifacts[i].kind != ARTIFACT_RULE)
-			continue;
-		copilot_rule(&m, c, &m.src.artifacts[i]);
-		n++;
-	}
-	CHECK(n == 5);
-	e = render_at(&m, c,
-		      ".github/instructions/prose-style.instructions.md");
-	CHECK(e && fm_parse(&fm, e->data, e->size) == 0);
+	CHECK(each_of(&m, c, ARTIFACT_RULE, copilot_rule) == 5);
+	e = render_fm(&m, c, ".github/instructions/prose-style.instructions.md",
+		      &fm);
 	if (e) {
 		CHECK_STR(fm_get_str(&fm, "applyTo"),
 			  "docs/**/*.md,**/*.mdx,README.md");
-		fm_release(&fm);
-		cache_release(c, e);
+		release_fm(c, e, &fm);
 	}
-	e = render_at(&m, c,
-		      ".github/instructions/plain-language.instructions.md");
-	CHECK(e && fm_parse(&fm, e->data, e->size) == 0);
+	e = render_fm(&m, c,
+		      ".github/instructions/plain-language.instructions.md",
+		      &fm);
 	if (e) {
 		CHECK_STR(fm_get_str(&fm, "applyTo"), "**");
-		fm_release(&fm);
-		cache_release(c, e);
+		release_fm(c, e, &fm);
 	}
 	model_release(&m);
 
 	CHECK(build(&m, flat_root, both, rewrite, NULL) == 0);
-	for (size_t i = 0; i < m.src.nartifacts; i++)
-		if (m.src.artifacts[i].kind == ARTIFACT_RULE)
-			copilot_rule(&m, c, &m.src.artifacts[i]);
+	each_of(&m, c, ARTIFACT_RULE, copilot_rule);
 	model_release(&m);
 	cache_free(c);
 }
@@ -1131,15 +962,12 @@ static void test_copilot_instructions(bool rewrite)
  * The lines of the source frontmatter other than name and description
  * appear in the output frontmatter, byte for byte and in order.
  */
-static void check_kept_fields(const struct cache_entry *e,
-			      const struct frontmatter *ofm,
-			      const struct buf *src,
-			      const struct frontmatter *sfm)
+static void check_kept_fields(const struct rendered *r)
 {
-	const char *raw = src->data + sfm->raw_off;
-	const char *end = raw + sfm->raw_len;
-	const char *out = e->data + ofm->raw_off;
-	size_t out_len = ofm->raw_len;
+	const char *raw = r->src.data + r->sfm.raw_off;
+	const char *end = raw + r->sfm.raw_len;
+	const char *out = r->e->data + r->ofm.raw_off;
+	size_t out_len = r->ofm.raw_len;
 	bool skipping = false;
 
 	for (const char *p = raw; p < end;) {
@@ -1170,42 +998,34 @@ static void check_fixed_skill(const struct model *m, struct cache *c,
 			      const char *path, const char *src_path,
 			      const char *name)
 {
-	struct frontmatter sfm, ofm;
-	struct buf src = BUF_INIT, desc = BUF_INIT, want = BUF_INIT;
-	struct cache_entry *e = render_at(m, c, path);
+	struct buf want = BUF_INIT;
+	struct rendered r;
 
-	CHECK(e != NULL);
-	CHECK(read_source(src_path, &src) == 0);
-	if (!e || fm_parse(&sfm, src.data, src.len))
+	if (!rendered_open(&r, m, c, path, src_path, true))
 		goto out;
 	want_view_text(m, strncmp(path, ".claude/", 8) ? "copilot" : "claude",
-		       src_path, &src, &want);
-	CHECK(fm_parse(&ofm, e->data, e->size) == 0);
-	CHECK(ofm.present && !ofm.lenient);
-	CHECK_STR(fm_get_str(&ofm, "name"), name);
-	want_description(src.data, src.len, &desc);
-	CHECK(desc.len > 0);
-	CHECK_STR(fm_get_str(&ofm, "description"), desc.data);
-	if (!sfm.present) {
+		       src_path, &r.src, &want);
+	CHECK_STR(fm_get_str(&r.ofm, "name"), name);
+	check_description(&r, DESC_LIMIT);
+	if (!r.sfm.present) {
 		static const char *const keys[] = { "name", "description" };
 
 		/*
 		 * The whole source follows the new block, unchanged but for
 		 * its references.
 		 */
-		CHECK(keys_are(&ofm, keys, 2));
-		CHECK(same_bytes(e->data + ofm.body_off, e->size - ofm.body_off,
-				 want.data, want.len));
-		CHECK(!strncmp(e->data, "---\n", 4));
+		CHECK(keys_are(&r.ofm, keys, 2));
+		CHECK(same_bytes(r.body, r.body_len, want.data, want.len));
+		CHECK(!strncmp(r.e->data, "---\n", 4));
 	} else {
-		CHECK(ofm.nfields == sfm.nfields + !fm_get(&sfm, "name") +
-					     !fm_get(&sfm, "description"));
-		check_kept_fields(e, &ofm, &src, &sfm);
-		CHECK(same_body(e, &ofm, &want, &sfm));
+		CHECK(r.ofm.nfields == r.sfm.nfields + !fm_get(&r.sfm, "name") +
+					       !fm_get(&r.sfm, "description"));
+		check_kept_fields(&r);
+		CHECK(same_body(&r, &want));
 	}
 	/* Both on one line each. */
 	{
-		const char *raw = e->data + ofm.raw_off;
+		const char *raw = r.e->data + r.ofm.raw_off;
 		const char *d = strstr(raw, "\ndescription: ");
 		const char *nl = d ? strchr(d + 1, '\n') : NULL;
 
@@ -1218,12 +1038,8 @@ static void check_fixed_skill(const struct model *m, struct cache *c,
 		buf_release(&line);
 		CHECK(nl && nl[1] != ' ' && nl[1] != '\t');
 	}
-	fm_release(&ofm);
-	fm_release(&sfm);
-	cache_release(c, e);
+	rendered_close(&r);
 out:
-	buf_release(&src);
-	buf_release(&desc);
 	buf_release(&want);
 }
 
@@ -1279,20 +1095,25 @@ static void test_skills(bool rewrite)
 	cache_free(c);
 }
 
-/* check_fixed_skill() on the SKILL.md of skill `id`, shown at `path`. */
+/*
+ * check_fixed_skill() on the SKILL.md of skill `id`, which the view that
+ * `path` is in (.claude, else .github) shows at `path`.
+ */
 static void check_fixed_id(const struct model *m, struct cache *c,
 			   const char *id, const char *path, const char *name)
 {
+	const char *platform =
+		strncmp(path, ".claude/", 8) ? "copilot" : "claude";
 	const struct artifact *a = source_find(&m->src, ARTIFACT_SKILL, id);
 	char *md = a ? path_join(a->path, "SKILL.md") : NULL;
-	char *gh = a ? dest_of("copilot", a) : NULL;
+	char *dest = a ? dest_of(platform, a) : NULL;
 
 	CHECK(a != NULL);
-	CHECK_STR(gh, path);
+	CHECK_STR(dest, path);
 	if (md)
 		check_fixed_skill(m, c, path, md, name);
 	free(md);
-	free(gh);
+	free(dest);
 }
 
 /* Skill folder names that are no skill names, and awkward fields. */
@@ -1326,18 +1147,9 @@ static void test_skill_names(void)
 	check_fixed_id(&m, c, "My_Skill Name",
 		       ".github/skills/my-skill-name/SKILL.md",
 		       "my-skill-name");
-	{
-		const struct artifact *a =
-			source_find(&m.src, ARTIFACT_SKILL, "My_Skill Name");
-		char *md = a ? path_join(a->path, "SKILL.md") : NULL;
-		char *cl = a ? dest_of("claude", a) : NULL;
-
-		CHECK_STR(cl, ".claude/skills/my-skill-name/SKILL.md");
-		if (md)
-			check_fixed_skill(&m, c, cl, md, "my-skill-name");
-		free(md);
-		free(cl);
-	}
+	check_fixed_id(&m, c, "My_Skill Name",
+		       ".claude/skills/my-skill-name/SKILL.md",
+		       "my-skill-name");
 	n = model_lookup(&m, ".github/skills/my-skill-name/ref docs/a b.md",
 			 NULL);
 	CHECK(n && n->type == VNODE_FILE && n->sub &&
@@ -1931,15 +1743,13 @@ static void test_long_description(void)
 	CHECK(a != NULL);
 	if (a)
 		copilot_agent(&m, c, a);
-	e = render_at(&m, c, ".github/agents/long.agent.md");
-	CHECK(e && fm_parse(&fm, e->data, e->size) == 0);
+	e = render_fm(&m, c, ".github/agents/long.agent.md", &fm);
 	if (e) {
 		const char *d = fm_get_str(&fm, "description");
 
 		CHECK(d && strlen(d) <= DESC_LIMIT && strlen(d) > 900);
 		CHECK(d && !strncmp(d, "word0 word1 ", 12));
-		fm_release(&fm);
-		cache_release(c, e);
+		release_fm(c, e, &fm);
 	}
 	a = source_find(&m.src, ARTIFACT_SKILL, "long-skill");
 	md = a ? path_join(a->path, "SKILL.md") : NULL;
@@ -1988,8 +1798,7 @@ static void test_invalid_utf8(void)
 		}
 		CHECK(fm_parse(&fm, e->data, e->size) == 0);
 		CHECK(fm.present && fm_get_str(&fm, "description"));
-		fm_release(&fm);
-		cache_release(c, e);
+		release_fm(c, e, &fm);
 	}
 	model_release(&m);
 	cache_free(c);
