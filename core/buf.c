@@ -173,3 +173,41 @@ out_close:
 		buf_reset(b);
 	return rc;
 }
+
+int buf_read_file_beneath(struct buf *b, const char *root, const char *path,
+			  size_t limit)
+{
+	size_t rl = strlen(root);
+	const char *p = path + rl + 1;
+	char name[256];
+	int dir, next, rc;
+
+	buf_reset(b);
+	if (strncmp(path, root, rl) || path[rl] != '/')
+		return -EXDEV;
+	dir = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return -errno;
+	/* Every folder on the way is opened without following symlinks. */
+	for (const char *slash; (slash = strchr(p, '/')); p = slash + 1) {
+		size_t len = (size_t)(slash - p);
+
+		if (!len || len >= sizeof(name) ||
+		    (len <= 2 && !strncmp(p, "..", len))) {
+			close(dir);
+			return -EINVAL;
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		next = openat(dir, name,
+			      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		rc = -errno;
+		close(dir);
+		if (next < 0)
+			return rc == -ENOTDIR ? -ELOOP : rc;
+		dir = next;
+	}
+	rc = buf_read_file(b, dir, p, limit);
+	close(dir);
+	return rc;
+}

@@ -523,24 +523,26 @@ int render_index(const struct render_job *job, struct buf *out)
 
 #define ONE(name, platform, fn)                                                \
 	{                                                                      \
-		name, platform, false, NULL, inputs_artifact, fn               \
+		name, platform, false, RENDER_ARTIFACT, NULL, inputs_artifact, \
+			fn                                                     \
 	}
 
 static const struct renderer renderers[] = {
 	ONE("identity", false, render_identity),
 	ONE("body", false, render_body),
-	{ "skill", false, true, NULL, inputs_artifact, render_skill },
-	{ "command-skill", false, true, NULL, inputs_artifact,
+	{ "skill", false, true, RENDER_SKILL, NULL, inputs_artifact,
+	  render_skill },
+	{ "command-skill", false, true, RENDER_ARTIFACT, NULL, inputs_artifact,
 	  render_command_skill },
-	{ "index", true, false, NULL, inputs_all, render_index },
+	{ "index", true, false, RENDER_INDEX, NULL, inputs_all, render_index },
 	ONE("cursor-agent", true, render_cursor_agent),
 	ONE("cursor-rule", false, render_cursor_rule),
 	ONE("copilot-agent", true, render_copilot_agent),
 	ONE("copilot-prompt", true, render_copilot_prompt),
 	ONE("copilot-instructions", true, render_copilot_instructions),
 	ONE("codex-agent", true, render_codex_agent),
-	{ "windsurf-rule", true, false, render_windsurf_rule_parts,
-	  inputs_artifact, render_windsurf_rule },
+	{ "windsurf-rule", true, false, RENDER_ARTIFACT,
+	  render_windsurf_rule_parts, inputs_artifact, render_windsurf_rule },
 	ONE("windsurf-workflow", true, render_windsurf_workflow),
 	ONE("opencode-agent", true, render_opencode_agent),
 	ONE("opencode-command", true, render_opencode_command),
@@ -688,8 +690,9 @@ static int read_inputs(struct render_job *job)
 	for (size_t i = 0; i < job->ninputs; i++) {
 		struct render_input *in = &job->inputs[i];
 
-		in->error = buf_read_file(&in->data, AT_FDCWD, in->path,
-					  RENDER_MAX_INPUT);
+		in->error =
+			buf_read_file_beneath(&in->data, job->model->src.root,
+					      in->path, RENDER_MAX_INPUT);
 		/* An index shows only the rules' bodies: the others need no
 		 * rewriting, which is most of the cost of reading them all. */
 		if (!in->error && job->model->opts.rewrite_refs &&

@@ -296,12 +296,6 @@ static void update_git_exclude(struct daemon *d, bool add)
 	free(l.v);
 }
 
-/*
- * How long the kernel may keep names and attributes: long while the
- * watcher announces every change, a second when there is no watcher.
- */
-#define VIEW_TIMEOUT_WATCHED   86400.0
-#define VIEW_TIMEOUT_UNWATCHED 1.0
 
 /* A name that appeared or vanished in a folder of a view. */
 struct entry_change {

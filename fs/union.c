@@ -26,6 +26,14 @@
 #include "aiwgfs/util.h"
 #include "inode.h"
 
+/*
+ * A name that does not exist is cached for a second only, however long
+ * other answers live: a lookup can be answered just before the watcher
+ * adds the name and announces it, and the kernel may record the miss
+ * after the announcement, which would then hide the file for good.
+ */
+#define NEGATIVE_TIMEOUT 1.0
+
 /* The handle of an open synthesized file: one whole rendered version. */
 struct synth_handle {
 	struct handle h;
@@ -277,7 +285,7 @@ static void ufs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (rc == -ENOENT) {
 		/* A zero id makes the kernel cache the miss. */
 		memset(&e, 0, sizeof(e));
-		e.entry_timeout = fs->timeout;
+		e.entry_timeout = NEGATIVE_TIMEOUT;
 		fuse_reply_entry(req, &e);
 		return;
 	}

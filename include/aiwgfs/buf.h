@@ -61,4 +61,14 @@ char *buf_detach(struct buf *b, size_t *len);
  */
 int buf_read_file(struct buf *b, int dirfd, const char *path, size_t limit);
 
+/*
+ * Like buf_read_file(), for `path` below the folder `root` (both absolute,
+ * `path` starting with `root` and "/"), reached without following any
+ * symlink on the way: a folder swapped for a symlink to somewhere else
+ * gives -ELOOP instead of that other file. A path outside `root` gives
+ * -EXDEV.
+ */
+int buf_read_file_beneath(struct buf *b, const char *root, const char *path,
+			  size_t limit);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "aiwgfs/buf.h"
 #include "check.h"
+#include "aiwgfs/util.h"
 #include "tmptree.h"
 
 /* The invariants of buf.h: never NULL, NUL-terminated, len < cap. */
@@ -367,6 +368,34 @@ static void test_read_unreadable(const char *dir)
 	free(path);
 }
 
+/* Reads below a root never pass through a symlinked folder. */
+static void test_read_beneath(const char *dir)
+{
+	struct buf b = BUF_INIT;
+	char *root = path_join(dir, "root"), *out = path_join(dir, "outside");
+	char *good = path_join(root, "a/b/file.md");
+	char *via_link = path_join(root, "link/file.md");
+	char *link = path_join(root, "link");
+
+	CHECK(tmp_write_str(dir, "root/a/b/file.md", "inside") == 0);
+	CHECK(tmp_write_str(dir, "outside/file.md", "secret") == 0);
+	CHECK(symlink(out, link) == 0);
+	CHECK(buf_read_file_beneath(&b, root, good, 1024) == 0);
+	CHECK_STR(b.data, "inside");
+	/* The same file by plain path is reachable; beneath, it is not. */
+	CHECK(buf_read_file(&b, AT_FDCWD, via_link, 1024) == 0);
+	CHECK(buf_read_file_beneath(&b, root, via_link, 1024) == -ELOOP);
+	CHECK(b.len == 0);
+	CHECK(buf_read_file_beneath(&b, root, out, 1024) == -EXDEV);
+	CHECK(buf_read_file_beneath(&b, good, good, 1024) == -EXDEV);
+	buf_release(&b);
+	free(root);
+	free(out);
+	free(good);
+	free(via_link);
+	free(link);
+}
+
 int main(void)
 {
 	char *dir = tmp_dir("buf");
@@ -386,6 +415,7 @@ int main(void)
 	test_read_symlink(dir);
 	test_read_fifo(dir);
 	test_read_unreadable(dir);
+	test_read_beneath(dir);
 	CHECK(tmp_rm_tree(dir) == 0);
 	free(dir);
 	return check_done();
