@@ -51,6 +51,9 @@ static const int syslog_priority[] = {
 };
 
 static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
 	char line[2048];
 

@@ -207,6 +207,15 @@ static int read_target(struct loader *l, yaml_node_t *n, const char **path,
 	return check_renderer(l, n, *renderer);
 }
 
+/* Whether the last component of `dest` is "{id}" and nothing else. */
+static bool names_folder_by_id(const char *dest)
+{
+	size_t n = strlen(dest);
+
+	return n >= 4 && !strcmp(dest + n - 4, "{id}") &&
+	       (n == 4 || dest[n - 5] == '/');
+}
+
 static int read_kind(struct loader *l, struct platform *p,
 		     enum artifact_kind kind, yaml_node_t *n)
 {
@@ -219,6 +228,13 @@ static int read_kind(struct loader *l, struct platform *p,
 	rc = read_target(l, n, &path, &renderer, &pn);
 	if (rc)
 		return rc;
+	/* it reads the path inside a skill folder, which nothing else has */
+	if (renderer_find(renderer)->scope == RENDER_SKILL &&
+	    kind != ARTIFACT_SKILL)
+		return fail(l, n,
+			    "renderer '%s' cannot show %s: it renders the "
+			    "files of a skill folder",
+			    renderer, artifact_kind_dir(kind));
 	if (!strstr(path, "{id}"))
 		return fail(l, pn, "path '%s' needs '{id}'", path);
 	rc = split_path(l, pn, path, &r.view, &r.dest);
@@ -232,6 +248,13 @@ static int read_kind(struct loader *l, struct platform *p,
 					 "the view folder",
 					 path)
 				  : -ENOMEM;
+	}
+	if (renderer_find(renderer)->folder && !names_folder_by_id(r.dest)) {
+		rule_free(&r);
+		return fail(l, pn,
+			    "path '%s' must end in '/{id}': a skill is named "
+			    "for its folder",
+			    path);
 	}
 	for (size_t i = 0; i < p->nrules; i++)
 		if (p->rules[i].kind == kind)
@@ -270,6 +293,12 @@ static int read_files(struct loader *l, struct platform *p, yaml_node_t *n)
 		int rc;
 
 		rc = read_target(l, v, &path, &renderer, &pn);
+		/* such a file belongs to no artifact */
+		if (!rc && renderer_find(renderer)->scope != RENDER_INDEX)
+			rc = fail(l, v,
+				  "renderer '%s' cannot write a page of "
+				  "'files': it shows one artifact (use index)",
+				  renderer);
 		if (!rc)
 			rc = split_path(l, pn, path, &f.view, &f.path);
 		if (rc)

@@ -123,7 +123,8 @@ int render_description(const char *text, size_t len, size_t limit,
 int render_doc_description(const struct doc *d, const struct artifact *a,
 			   size_t limit, struct buf *out)
 {
-	int rc = render_description(d->text, d->len, limit, out);
+	int rc = render_description(d->text, d->len, 0, out);
+	char *clean = NULL;
 
 	if (!rc && !out->len) {
 		const char *name = fm_get_str(&d->fm, "name");
@@ -131,6 +132,19 @@ int render_doc_description(const struct doc *d, const struct artifact *a,
 		rc = buf_addf(out, "The %s %s", artifact_kind_name(a->kind),
 			      name && *name ? name : a->id);
 	}
+	/*
+	 * Cut only once bad bytes are U+FFFD, three bytes each, as YAML and
+	 * TOML will show them; the fallback's name may span lines.
+	 */
+	if (!rc && !str_utf8_valid(out->data, out->len)) {
+		clean = str_utf8_sanitize(out->data);
+		rc = clean ? 0 : -ENOMEM;
+	}
+	if (!rc)
+		rc = md_clean_text(clean ? clean : out->data,
+				   clean ? strlen(clean) : out->len, limit,
+				   out);
+	free(clean);
 	return rc;
 }
 

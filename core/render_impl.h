@@ -29,8 +29,9 @@ struct doc {
 int render_doc_parse(struct doc *d, const struct buf *b);
 
 /*
- * The description of `a` from its parsed source, cut to `limit` bytes;
- * a fallback naming the artifact when it has none. Replaces `out`.
+ * The description of `a` from its parsed source, or a fallback naming the
+ * artifact when it has none: on one line, valid UTF-8 (bad bytes shown as
+ * U+FFFD) and cut to `limit` bytes (0: no limit). Replaces `out`.
  */
 int render_doc_description(const struct doc *d, const struct artifact *a,
 			   size_t limit, struct buf *out);

@@ -10,7 +10,6 @@
 #include <md4c.h>
 
 #include "aiwgfs/frontmatter.h"
-#include "aiwgfs/markdown.h"
 #include "aiwgfs/registry.h"
 #include "aiwgfs/render.h"
 #include "aiwgfs/toml.h"
@@ -224,9 +223,6 @@ static int put_description(const struct render_job *job, const struct doc *d,
 	struct buf desc = BUF_INIT;
 	int rc = render_doc_description(d, job->node->artifact, limit, &desc);
 
-	/* the fallback names the artifact, whose name may span lines */
-	if (!rc)
-		rc = md_clean_text(desc.data, desc.len, limit, &desc);
 	if (!rc)
 		rc = render_put_str(w, "description", desc.data);
 	buf_release(&desc);

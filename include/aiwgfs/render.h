@@ -46,6 +46,16 @@ struct render_job {
 	size_t ninputs;
 };
 
+/*
+ * What a renderer writes from, which decides where the platform table may
+ * name it (registry.c refuses the rest).
+ */
+enum render_scope {
+	RENDER_ARTIFACT, /* a file of one artifact, of any kind */
+	RENDER_SKILL,	 /* each file of a skill folder: skills only */
+	RENDER_INDEX,	 /* a page of every artifact: also for `files` */
+};
+
 struct renderer {
 	const char *name;
 	bool per_platform; /* output depends on the platform's tables */
@@ -54,6 +64,7 @@ struct renderer {
 	 * name, and the artifact's file in it is SKILL.md.
 	 */
 	bool folder;
+	enum render_scope scope;
 	/*
 	 * How many files one artifact becomes (>= 1), from a job whose
 	 * inputs were read; NULL for always one. Part k of n > 1 is shown as

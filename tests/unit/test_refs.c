@@ -297,7 +297,7 @@ static void test_unchanged(void)
 static void make_garbage(struct buf *b, unsigned seed, size_t n)
 {
 	static const char *const bits[] = {
-		"@agentic/code/" PLAN,
+		("@agentic/code/" PLAN),
 		"$AIWG_ROOT/",
 		"```",
 		"~~~",
