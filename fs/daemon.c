@@ -296,7 +296,6 @@ static void update_git_exclude(struct daemon *d, bool add)
 	free(l.v);
 }
 
-
 /* A name that appeared or vanished in a folder of a view. */
 struct entry_change {
 	size_t view;
