@@ -12,6 +12,7 @@
 
 #include "aiwgfs/buf.h"
 #include "aiwgfs/frontmatter.h"
+#include "aiwgfs/util.h"
 
 /*
  * No real frontmatter comes near this; it bounds the quadratic cost of the
@@ -1001,57 +1002,9 @@ int fm_writer_bool(struct fm_writer *w, const char *key, bool value)
 	return 0;
 }
 
-/*
- * The length of the UTF-8 sequence at `s`, or 0 when it is not one in the
- * strict sense: no overlong forms, surrogates or code points past U+10FFFF.
- */
-static size_t utf8_seq(const unsigned char *s)
-{
-	unsigned cp, min;
-	size_t more, k;
-
-	if (*s < 0x80)
-		return 1;
-	if (*s >= 0xC2 && *s <= 0xDF) {
-		more = 1;
-		min = 0x80;
-	} else if (*s >= 0xE0 && *s <= 0xEF) {
-		more = 2;
-		min = 0x800;
-	} else if (*s >= 0xF0 && *s <= 0xF4) {
-		more = 3;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	cp = *s & (0x3Fu >> more);
-	for (k = 1; k <= more; k++) {
-		if ((s[k] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[k] & 0x3Fu);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return more + 1;
-}
-
-static bool utf8_valid(const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n;
-
-	while (*s) {
-		n = utf8_seq(s);
-		if (!n)
-			return false;
-		s += n;
-	}
-	return true;
-}
-
 static bool fmw_text_ok(const char *s)
 {
-	return strlen(s) <= INT_MAX && utf8_valid(s);
+	return strlen(s) <= INT_MAX && str_utf8_valid(s, strlen(s));
 }
 
 static bool fmw_field_ok(const struct fmw_field *f)

@@ -7,44 +7,9 @@
 
 #include "aiwgfs/buf.h"
 #include "aiwgfs/toml.h"
+#include "aiwgfs/util.h"
 
 #define REPLACEMENT_CHAR "\xEF\xBF\xBD"
-
-/*
- * The length of the valid UTF-8 sequence at s[0] (n bytes left), or 0 when
- * it is not one: no overlong forms, surrogates or code points past U+10FFFF.
- */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned cp, min;
-	size_t more;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		more = 1;
-		min = 0x80;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		more = 2;
-		min = 0x800;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		more = 3;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n <= more)
-		return 0;
-	cp = s[0] & (0x3Fu >> more);
-	for (size_t k = 1; k <= more; k++) {
-		if ((s[k] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[k] & 0x3Fu);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return more + 1;
-}
 
 /* The escape of an ASCII control character, DEL, quote or backslash. */
 static int add_escape(struct buf *out, unsigned char c)
@@ -108,7 +73,7 @@ static size_t add_char(struct buf *out, const char *s, size_t len, size_t i,
 			rc = buf_addch(out, (char)*u);
 		return rc ? 0 : 1;
 	}
-	n = utf8_len(u, len - i);
+	n = str_utf8_seq((const char *)u, len - i);
 	if (!n)
 		return buf_adds(out, REPLACEMENT_CHAR) ? 0 : 1;
 	return buf_add(out, u, n) ? 0 : n;

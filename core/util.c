@@ -105,9 +105,9 @@ size_t str_split_commas(char *s, char **items, size_t max)
 	return n;
 }
 
-/* The length of the valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+size_t str_utf8_seq(const char *str, size_t n)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	unsigned c = s[0];
 	size_t len;
 	unsigned min;
@@ -144,10 +144,8 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 
 bool str_utf8_valid(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
 	for (size_t i = 0, n; i < len; i += n) {
-		n = utf8_seq(p + i, len - i);
+		n = str_utf8_seq(s + i, len - i);
 		if (!n)
 			return false;
 	}
@@ -156,14 +154,13 @@ bool str_utf8_valid(const char *s, size_t len)
 
 char *str_utf8_sanitize(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s), o = 0;
 	char *out = malloc(len * 3 + 1);
 
 	if (!out)
 		return NULL;
 	for (size_t i = 0, n; i < len; i += n) {
-		n = utf8_seq(p + i, len - i);
+		n = str_utf8_seq(s + i, len - i);
 		if (n) {
 			memcpy(out + o, s + i, n);
 			o += n;

@@ -38,6 +38,13 @@ bool str_list_has(const char *const *list, size_t n, const char *s);
 size_t str_split_commas(char *s, char **items, size_t max);
 
 /*
+ * The length of the valid UTF-8 sequence at `s` (n > 0 bytes left), or 0
+ * when there is none: no overlong forms, surrogates, or code points past
+ * U+10FFFF.
+ */
+size_t str_utf8_seq(const char *s, size_t n);
+
+/*
  * Whether the first `len` bytes of `s` are valid UTF-8 (no overlong forms,
  * no surrogates, nothing past U+10FFFF).
  */
