@@ -564,36 +564,16 @@ struct vnode *vnode_find(const struct vnode *dir, const char *path)
 struct vnode *model_lookup(const struct model *m, const char *path,
 			   const struct view **view)
 {
-	char name[256];
-
 	while (*path == '/')
 		path++;
 	for (size_t i = 0; i < m->nviews; i++) {
 		const struct view *v = &m->views[i];
 		size_t vl = strlen(v->path);
-		struct vnode *n = v->root;
-		const char *p;
+		struct vnode *n;
 
 		if (strncmp(path, v->path, vl) || (path[vl] && path[vl] != '/'))
 			continue;
-		p = path + vl;
-		while (n && *p) {
-			const char *end;
-			size_t len;
-
-			while (*p == '/')
-				p++;
-			if (!*p)
-				break;
-			end = strchrnul(p, '/');
-			len = (size_t)(end - p);
-			if (len >= sizeof(name))
-				return NULL;
-			memcpy(name, p, len);
-			name[len] = '\0';
-			n = vnode_child(n, name);
-			p = end;
-		}
+		n = vnode_find(v->root, path + vl);
 		if (n && view)
 			*view = v;
 		return n;
