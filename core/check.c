@@ -46,6 +46,24 @@ static int add(struct check_report *r, enum check_level level, const char *file,
 	return 0;
 }
 
+char *check_finding_line(const struct check_finding *f)
+{
+	char *file = str_escape(f->file), *msg = str_escape(f->message);
+	struct buf b = BUF_INIT;
+
+	if (file && msg) {
+		buf_addf(&b, "%s", file);
+		if (f->line)
+			buf_addf(&b, ":%zu", f->line);
+		buf_addf(&b, ": %s: %s",
+			 f->level == CHECK_PROBLEM ? "problem" : "warning",
+			 msg);
+	}
+	free(file);
+	free(msg);
+	return file && msg ? buf_detach(&b, NULL) : NULL;
+}
+
 void check_report_release(struct check_report *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
@@ -62,6 +80,67 @@ static char *main_file(const struct artifact *a)
 					 : strdup(a->path);
 }
 
+static size_t line_at(const struct buf *text, size_t off)
+{
+	size_t line = 1;
+
+	for (const char *p = text->data;
+	     (p = memchr(p, '\n', off - (size_t)(p - text->data))); p++)
+		line++;
+	return line;
+}
+
+/* Binary data, bytes that are not UTF-8, nothing at all. */
+static int check_bytes(const char *file, const struct buf *text,
+		       struct check_report *r)
+{
+	const char *nul;
+	size_t off, n;
+
+	if (!text->len)
+		return add(r, CHECK_WARNING, file, 0,
+			   "is empty, so views show it without instructions");
+	nul = memchr(text->data, '\0', text->len);
+	if (nul)
+		return add(r, CHECK_PROBLEM, file,
+			   line_at(text, (size_t)(nul - text->data)),
+			   "holds binary data (a NUL byte); views show it as "
+			   "text, with the bytes that are not UTF-8 replaced: "
+			   "is it meant to be here?");
+	for (off = 0; off < text->len; off += n) {
+		n = str_utf8_seq(text->data + off, text->len - off);
+		if (!n)
+			return add(r, CHECK_PROBLEM, file, line_at(text, off),
+				   "is not valid UTF-8; views replace the bad "
+				   "bytes with U+FFFD: save it as UTF-8");
+	}
+	return 0;
+}
+
+/* What the frontmatter loses: no end, a key given twice, an alias. */
+static int check_frontmatter(const char *file, const struct frontmatter *fm,
+			     struct check_report *r)
+{
+	int rc = 0;
+
+	if (fm->unclosed)
+		rc = add(r, CHECK_PROBLEM, file, 1,
+			 "the frontmatter opened here is never closed by a "
+			 "second '---' line; views take the whole file as the "
+			 "body and none of its fields");
+	if (!rc && fm->repeated)
+		rc = add(r, CHECK_PROBLEM, file, fm->repeated_line,
+			 "key '%s' is given again (a duplicate key); views use "
+			 "its first value and drop this one",
+			 fm->repeated);
+	if (!rc && fm->aliased)
+		rc = add(r, CHECK_PROBLEM, file, fm->aliased_line,
+			 "key '%s' uses a YAML alias; aliases are never "
+			 "expanded, so views leave the field out",
+			 fm->aliased);
+	return rc;
+}
+
 /* The frontmatter of one source file: fallback, and descriptions cut. */
 static int check_text(const struct model *m, const struct artifact *a,
 		      const char *file, const struct buf *text,
@@ -71,10 +150,13 @@ static int check_text(const struct model *m, const struct artifact *a,
 	const char *desc;
 	int rc;
 
-	rc = fm_parse(&fm, text->data, text->len);
+	rc = check_bytes(file, text, r);
+	if (!rc)
+		rc = fm_parse(&fm, text->data, text->len);
 	if (rc)
 		return rc;
-	if (fm.lenient)
+	rc = check_frontmatter(file, &fm, r);
+	if (!rc && fm.lenient)
 		rc = add(r, CHECK_WARNING, file, fm.error_line,
 			 "frontmatter is not valid YAML (%s); it was read "
 			 "line by line instead: quote values that hold "
@@ -193,30 +275,65 @@ static void check_node(const struct vnode *n, void *arg)
 	}
 }
 
-int check_run(const struct model *m, struct check_report *r)
+int check_notes(const struct source *src, struct check_report *r)
 {
-	struct limits_walk w = { .m = m, .r = r };
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < src->nnotes; i++) {
+		const struct source_note *n = &src->notes[i];
+
+		rc = add(r, n->left_out ? CHECK_PROBLEM : CHECK_WARNING,
+			 n->path, 0, "%s", n->reason);
+	}
+	return rc;
+}
+
+static bool wanted(const char *file, const char *const *paths, size_t n)
+{
+	return !paths || str_list_has(paths, n, file);
+}
+
+int check_files(const struct model *m, const char *const *paths, size_t npaths,
+		struct check_report *r)
+{
 	struct buf text = BUF_INIT;
 	int rc = 0;
 
-	memset(r, 0, sizeof(*r));
 	for (size_t i = 0; !rc && i < m->src.nartifacts; i++) {
 		const struct artifact *a = &m->src.artifacts[i];
 		char *file = main_file(a);
 		int err;
 
-		if (!file)
-			return -ENOMEM;
-		err = buf_read_file(&text, AT_FDCWD, file, RENDER_MAX_INPUT);
-		if (err)
-			rc = add(r, CHECK_PROBLEM, file, 0,
-				 "cannot be read (%s); views leave it out",
-				 strerror(-err));
-		else
-			rc = check_text(m, a, file, &text, r);
+		if (!file) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (wanted(file, paths, npaths)) {
+			err = buf_read_file_beneath(&text, m->src.root, file,
+						    RENDER_MAX_INPUT);
+			if (err)
+				rc = add(r, CHECK_PROBLEM, file, 0,
+					 "cannot be read (%s); views leave it "
+					 "out",
+					 strerror(-err));
+			else
+				rc = check_text(m, a, file, &text, r);
+		}
 		free(file);
 	}
 	buf_release(&text);
+	return rc;
+}
+
+int check_run(const struct model *m, struct check_report *r)
+{
+	struct limits_walk w = { .m = m, .r = r };
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = check_notes(&m->src, r);
+	if (!rc)
+		rc = check_files(m, NULL, 0, r);
 	if (!rc)
 		rc = check_shadowed(m, r);
 	if (!rc)

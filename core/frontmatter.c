@@ -157,6 +157,7 @@ static bool fm_locate(struct frontmatter *fm, const char *text, size_t len)
 			return true;
 		}
 	}
+	fm->unclosed = true;
 	return false;
 }
 
@@ -229,12 +230,15 @@ static bool is_null_word(const char *s, size_t n)
 struct walk {
 	yaml_document_t *doc;
 	unsigned char *taken;
+	bool alias; /* a node was met again since this was last cleared */
 };
 
 static yaml_node_t *walk_take(struct walk *w, int index)
 {
 	yaml_node_t *node = yaml_document_get_node(w->doc, index);
 
+	if (node && w->taken[index - 1])
+		w->alias = true;
 	if (!node || w->taken[index - 1])
 		return NULL;
 	w->taken[index - 1] = 1;
@@ -295,6 +299,17 @@ static int walk_value(struct walk *w, struct fm_field *f, int index)
 	return f->value ? 0 : -ENOMEM;
 }
 
+/* Keep the first key (of `klen` bytes) found wanting, with its line. */
+static int fm_note(char **key, size_t *line, const char *k, size_t klen,
+		   size_t yaml_line)
+{
+	if (*key)
+		return 0;
+	*key = strndup(k, klen);
+	*line = FM_FIRST_LINE + yaml_line;
+	return *key ? 0 : -ENOMEM;
+}
+
 static int walk_mapping(struct frontmatter *fm, struct walk *w,
 			yaml_node_t *map)
 {
@@ -313,15 +328,24 @@ static int walk_mapping(struct frontmatter *fm, struct walk *w,
 		k = (const char *)key->data.scalar.value;
 		/* a "\0" escape ends the key, as it ends the copy kept */
 		klen = strnlen(k, key->data.scalar.length);
-		if (fm_has_key(fm, k, klen))
+		if (fm_has_key(fm, k, klen)) {
+			rc = fm_note(&fm->repeated, &fm->repeated_line, k, klen,
+				     key->start_mark.line);
+			if (rc)
+				return rc;
 			continue;
+		}
 		if (fm->nfields >= FM_MAX_FIELDS)
 			break;
 		memset(&f, 0, sizeof(f));
 		f.key = strndup(k, klen);
 		if (!f.key)
 			return -ENOMEM;
+		w->alias = false;
 		rc = walk_value(w, &f, pair->value);
+		if (!rc && w->alias)
+			rc = fm_note(&fm->aliased, &fm->aliased_line, k, klen,
+				     key->start_mark.line);
 		if (rc) {
 			field_release(&f);
 			return rc;
@@ -373,7 +397,7 @@ static int load_root(struct frontmatter *fm, yaml_document_t *doc,
 		     struct refusal *why)
 {
 	yaml_node_t *root = yaml_document_get_root_node(doc);
-	struct walk w = { doc, NULL };
+	struct walk w = { .doc = doc };
 	int rc;
 
 	if (!root)
@@ -720,10 +744,19 @@ static int lenient_read(struct frontmatter *fm, const char *raw, size_t len)
 	return 0;
 }
 
+static void fm_clear_notes(struct frontmatter *fm)
+{
+	free(fm->repeated);
+	free(fm->aliased);
+	fm->repeated = fm->aliased = NULL;
+	fm->repeated_line = fm->aliased_line = 0;
+}
+
 static int fm_fallback(struct frontmatter *fm, const char *raw,
 		       const struct refusal *why)
 {
 	fm_clear_fields(fm);
+	fm_clear_notes(fm);
 	fm->lenient = true;
 	fm->error = strdup(why->problem);
 	if (!fm->error)
@@ -764,6 +797,7 @@ int fm_parse(struct frontmatter *fm, const char *text, size_t len)
 void fm_release(struct frontmatter *fm)
 {
 	fm_clear_fields(fm);
+	fm_clear_notes(fm);
 	free(fm->error);
 	memset(fm, 0, sizeof(*fm));
 }

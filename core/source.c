@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,12 +108,152 @@ static bool is_file(const char *path)
 	return !lstat(path, &st) && S_ISREG(st.st_mode);
 }
 
+struct scan {
+	struct source *src;
+	size_t cap_art, cap_shadow;
+};
+
+int source_note(struct source *src, const char *path, bool left_out,
+		const char *fmt, ...)
+{
+	struct source_note *n;
+	struct buf reason = BUF_INIT;
+	va_list ap;
+
+	if (array_reserve(&src->notes, &src->notes_cap, src->nnotes + 1,
+			  sizeof(*src->notes)))
+		return -ENOMEM;
+	va_start(ap, fmt);
+	buf_vaddf(&reason, fmt, ap);
+	va_end(ap);
+	n = &src->notes[src->nnotes];
+	n->path = strdup(path);
+	n->reason = buf_detach(&reason, NULL);
+	n->left_out = left_out;
+	if (!n->path || !n->reason) {
+		free(n->path);
+		free(n->reason);
+		return -ENOMEM;
+	}
+	src->nnotes++;
+	return 0;
+}
+
+static bool beneath(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	return !strncmp(path, root, n) && (path[n] == '/' || !path[n]);
+}
+
+#define NOT_FOLLOWED                                                           \
+	"; links in the canonical tree are never followed, so views leave "    \
+	"it out: put the file or folder itself here"
+
+/* Say where a symlink leads, without opening anything. */
+static int note_link(struct scan *s, const char *path)
+{
+	char target[PATH_MAX], real[PATH_MAX];
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+	struct stat st;
+	const char *root = s->src->root;
+
+	target[n > 0 ? n : 0] = '\0';
+	if (stat(path, &st))
+		return errno == ELOOP
+			       ? source_note(s->src, path, true,
+					     "is a symbolic link that loops "
+					     "('%s': too many levels of "
+					     "links)" NOT_FOLLOWED,
+					     target)
+			       : source_note(
+					 s->src, path, true,
+					 "is a symbolic link to '%s', "
+					 "which does not exist" NOT_FOLLOWED,
+					 target);
+	if (!realpath(path, real) || !beneath(real, root))
+		return source_note(s->src, path, true,
+				   "is a symbolic link to '%s', outside "
+				   "SOURCE" NOT_FOLLOWED,
+				   target);
+	return source_note(s->src, path, true,
+			   "is a symbolic link (to '%s')" NOT_FOLLOWED, target);
+}
+
+/* A FIFO, socket, device or symlink where an artifact could be. */
+static int note_odd(struct scan *s, const char *dir, const char *name,
+		    unsigned char type)
+{
+	char *path = path_join(dir, name);
+	const char *what;
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	switch (type) {
+	case DT_LNK:
+		rc = note_link(s, path);
+		free(path);
+		return rc;
+	case DT_FIFO:
+		what = "a FIFO (named pipe)";
+		break;
+	case DT_SOCK:
+		what = "a socket";
+		break;
+	case DT_CHR:
+	case DT_BLK:
+		what = "a device file";
+		break;
+	default:
+		what = "of an unknown type";
+		break;
+	}
+	rc = source_note(s->src, path, true,
+			 "is %s, not a regular file; it is never opened, and "
+			 "views leave it out",
+			 what);
+	free(path);
+	return rc;
+}
+
+/* Which entries that are neither files nor folders a listing notes. */
+enum {
+	ODD_MD = 1,    /* those named like an artifact, "*.md" */
+	ODD_LINKS = 2, /* every symlink: it may stand for a folder */
+	ODD_ALL = 4,
+};
+
+static bool odd_noted(unsigned odd, const char *name, unsigned char type)
+{
+	if (odd & ODD_ALL)
+		return true;
+	if ((odd & ODD_LINKS) && type == DT_LNK)
+		return true;
+	return (odd & ODD_MD) && str_ends_with(name, ".md") &&
+	       !source_is_excluded_name(name);
+}
+
+static unsigned char mode_type(mode_t mode)
+{
+	return S_ISREG(mode)	? DT_REG
+	       : S_ISDIR(mode)	? DT_DIR
+	       : S_ISLNK(mode)	? DT_LNK
+	       : S_ISFIFO(mode) ? DT_FIFO
+	       : S_ISSOCK(mode) ? DT_SOCK
+	       : S_ISCHR(mode)	? DT_CHR
+	       : S_ISBLK(mode)	? DT_BLK
+				: DT_UNKNOWN;
+}
+
 /*
- * The entries of folder `dir` whose type is `type` (DT_REG or DT_DIR), by
- * lstat so that symlinks are never taken for what they point at; sorted.
- * A folder that does not exist gives an empty list.
+ * The regular files (into `files`, when not NULL) and the folders (into
+ * `dirs`) of folder `dir`, by lstat so that symlinks are never taken for
+ * what they point at; both sorted. Other entries are noted as `odd` asks.
+ * A folder that does not exist, or is a symlink, gives empty lists.
  */
-static int list_dir(const char *dir, unsigned char type, struct names *out)
+static int list_dir(struct scan *s, const char *dir, struct names *files,
+		    struct names *dirs, unsigned odd)
 {
 	struct dirent *de;
 	struct stat st;
@@ -131,7 +272,7 @@ static int list_dir(const char *dir, unsigned char type, struct names *out)
 		close(fd);
 		return rc;
 	}
-	while ((de = readdir(d))) {
+	while (!rc && (de = readdir(d))) {
 		unsigned char t = de->d_type;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -141,25 +282,35 @@ static int list_dir(const char *dir, unsigned char type, struct names *out)
 			if (fstatat(dirfd(d), de->d_name, &st,
 				    AT_SYMLINK_NOFOLLOW))
 				continue;
-			t = S_ISREG(st.st_mode)	  ? DT_REG
-			    : S_ISDIR(st.st_mode) ? DT_DIR
-						  : DT_UNKNOWN;
+			t = mode_type(st.st_mode);
 		}
-		if (t != type)
-			continue;
-		rc = names_add(out, strdup(de->d_name));
-		if (rc)
-			break;
+		if (t == DT_REG && files)
+			rc = names_add(files, strdup(de->d_name));
+		else if (t == DT_DIR && dirs)
+			rc = names_add(dirs, strdup(de->d_name));
+		else if (t != DT_REG && t != DT_DIR &&
+			 odd_noted(odd, de->d_name, t))
+			rc = note_odd(s, dir, de->d_name, t);
 	}
 	closedir(d);
-	names_sort(out);
+	if (files)
+		names_sort(files);
+	if (dirs)
+		names_sort(dirs);
 	return rc;
 }
 
-struct scan {
-	struct source *src;
-	size_t cap_art, cap_shadow;
-};
+/* A name that views show as it is, though many tools will trip on it. */
+static int note_name(struct scan *s, const char *path, const char *name)
+{
+	if (str_is_plain_name(name))
+		return 0;
+	return source_note(s->src, path, false,
+			   "the name holds a control character (such as a "
+			   "newline) or bytes that are not UTF-8; views show "
+			   "it as it is, which many tools cannot open: rename "
+			   "it");
+}
 
 static int add_shadow(struct scan *s, const struct artifact *winner,
 		      enum artifact_kind kind, const char *id, const char *path)
@@ -195,13 +346,16 @@ static int add_artifact(struct scan *s, enum artifact_kind kind, const char *id,
 	struct source *src = s->src;
 	const struct artifact *old = source_find(src, kind, id);
 	struct artifact *a;
+	int rc;
 
 	if (old) {
 		names_free(files);
 		return add_shadow(s, old, kind, id, path);
 	}
-	if (array_reserve(&src->artifacts, &s->cap_art, src->nartifacts + 1,
-			  sizeof(*src->artifacts)))
+	/* skill names are normalized (check says how); others shown as are */
+	rc = kind == ARTIFACT_SKILL ? 0 : note_name(s, path, id);
+	if (rc || array_reserve(&src->artifacts, &s->cap_art,
+				src->nartifacts + 1, sizeof(*src->artifacts)))
 		goto out_nomem;
 	a = &src->artifacts[src->nartifacts];
 	memset(a, 0, sizeof(*a));
@@ -225,45 +379,71 @@ out_nomem:
 	return -ENOMEM;
 }
 
-/* Add every "*.md" file of `dir` that is not an excluded name. */
-static int scan_md_files(struct scan *s, enum artifact_kind kind,
-			 const char *dir, size_t unit)
+/* Whether the Markdown file at `path` is small enough to be served. */
+static int fits(struct scan *s, const char *path, bool *ok)
 {
-	struct names files = { 0 }, none = { 0 };
-	int rc;
+	struct stat st;
 
-	rc = list_dir(dir, DT_REG, &files);
-	for (size_t i = 0; !rc && i < files.n; i++) {
-		const char *name = files.v[i];
+	*ok = !lstat(path, &st) && S_ISREG(st.st_mode);
+	if (!*ok || st.st_size <= SOURCE_MAX_TEXT)
+		return 0;
+	*ok = false;
+	return source_note(s->src, path, true,
+			   "is %.1f MiB; Markdown sources over %u MiB are left "
+			   "out of the views (each view would keep a copy in "
+			   "memory): split it",
+			   (double)st.st_size / (1 << 20),
+			   SOURCE_MAX_TEXT >> 20);
+}
+
+/* Add every "*.md" file of `files` (in `dir`) that is not excluded. */
+static int scan_md_files(struct scan *s, enum artifact_kind kind,
+			 const char *dir, const struct names *files,
+			 size_t unit)
+{
+	struct names none = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < files->n; i++) {
+		const char *name = files->v[i];
 		size_t len = strlen(name);
 		char *id, *path;
+		bool ok;
 
 		if (len <= 3 || !str_ends_with(name, ".md") ||
 		    source_is_excluded_name(name))
 			continue;
 		id = str_ndup(name, len - 3);
 		path = path_join(dir, name);
-		rc = id && path ? add_artifact(s, kind, id, path, unit, &none)
-				: -ENOMEM;
+		rc = id && path ? fits(s, path, &ok) : -ENOMEM;
+		if (!rc && ok)
+			rc = add_artifact(s, kind, id, path, unit, &none);
 		free(id);
 		free(path);
 	}
-	names_free(&files);
 	return rc;
+}
+
+static int note_deep(struct scan *s, const char *dir)
+{
+	return source_note(s->src, dir, true,
+			   "is more than %d folders deep; deeper folders are "
+			   "not scanned, so views leave out what they hold",
+			   SCAN_MAX_DEPTH);
 }
 
 /* Commands: recursive, folders named "templates" skipped, ids flattened. */
 static int scan_commands(struct scan *s, const char *dir, size_t unit,
 			 int depth)
 {
-	struct names subdirs = { 0 };
+	struct names files = { 0 }, subdirs = { 0 };
 	int rc;
 
 	if (depth > SCAN_MAX_DEPTH)
-		return 0;
-	rc = scan_md_files(s, ARTIFACT_COMMAND, dir, unit);
+		return note_deep(s, dir);
+	rc = list_dir(s, dir, &files, &subdirs, ODD_MD | ODD_LINKS);
 	if (!rc)
-		rc = list_dir(dir, DT_DIR, &subdirs);
+		rc = scan_md_files(s, ARTIFACT_COMMAND, dir, &files, unit);
 	for (size_t i = 0; !rc && i < subdirs.n; i++) {
 		char *sub;
 
@@ -273,30 +453,36 @@ static int scan_commands(struct scan *s, const char *dir, size_t unit,
 		rc = sub ? scan_commands(s, sub, unit, depth + 1) : -ENOMEM;
 		free(sub);
 	}
+	names_free(&files);
 	names_free(&subdirs);
 	return rc;
 }
 
 /* Every regular file below `dir`, as paths relative to `base`. */
-static int list_tree(const char *dir, const char *rel, struct names *out,
-		     int depth)
+static int list_tree(struct scan *s, const char *dir, const char *rel,
+		     struct names *out, int depth)
 {
 	struct names files = { 0 }, subdirs = { 0 };
 	int rc;
 
 	if (depth > SCAN_MAX_DEPTH)
-		return 0;
-	rc = list_dir(dir, DT_REG, &files);
-	for (size_t i = 0; !rc && i < files.n; i++)
-		rc = names_add(out, path_join(rel, files.v[i]));
-	if (!rc)
-		rc = list_dir(dir, DT_DIR, &subdirs);
+		return note_deep(s, dir);
+	rc = list_dir(s, dir, &files, &subdirs, ODD_ALL);
+	for (size_t i = 0; !rc && i < files.n; i++) {
+		char *path = path_join(dir, files.v[i]);
+
+		rc = path ? note_name(s, path, files.v[i]) : -ENOMEM;
+		if (!rc)
+			rc = names_add(out, path_join(rel, files.v[i]));
+		free(path);
+	}
 	for (size_t i = 0; !rc && i < subdirs.n; i++) {
 		char *sub = path_join(dir, subdirs.v[i]);
 		char *subrel = path_join(rel, subdirs.v[i]);
 
-		rc = sub && subrel ? list_tree(sub, subrel, out, depth + 1)
-				   : -ENOMEM;
+		rc = sub && subrel ? note_name(s, sub, subdirs.v[i]) : -ENOMEM;
+		if (!rc)
+			rc = list_tree(s, sub, subrel, out, depth + 1);
 		free(sub);
 		free(subrel);
 	}
@@ -307,13 +493,15 @@ static int list_tree(const char *dir, const char *rel, struct names *out,
 
 /*
  * Which files of the skill just added (if it was: a shadowed one is not)
- * have an execute bit, read once here rather than by every view.
+ * have an execute bit, read once here rather than by every view; and
+ * which are too large to be served.
  */
-static int note_executables(struct source *src, const char *sdir)
+static int note_executables(struct scan *s, const char *sdir)
 {
+	struct source *src = s->src;
 	struct artifact *a = &src->artifacts[src->nartifacts - 1];
 	struct stat st;
-	int dfd;
+	int dfd, rc = 0;
 
 	if (!src->nartifacts || strcmp(a->path, sdir) || a->exec)
 		return 0;
@@ -321,13 +509,48 @@ static int note_executables(struct source *src, const char *sdir)
 	if (!a->exec)
 		return -ENOMEM;
 	dfd = open(sdir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	for (size_t i = 0; dfd >= 0 && i < a->nfiles; i++)
-		a->exec[i] =
-			!fstatat(dfd, a->files[i], &st, AT_SYMLINK_NOFOLLOW) &&
-			(st.st_mode & S_IXUSR);
+	for (size_t i = 0; !rc && dfd >= 0 && i < a->nfiles; i++) {
+		char *path;
+
+		if (fstatat(dfd, a->files[i], &st, AT_SYMLINK_NOFOLLOW))
+			continue;
+		a->exec[i] = (st.st_mode & S_IXUSR) != 0;
+		if (st.st_size <= SOURCE_MAX_FILE)
+			continue;
+		path = path_join(sdir, a->files[i]);
+		rc = path ? source_note(src, path, true,
+					"is %.1f MiB; files over %u MiB cannot "
+					"be read through the views",
+					(double)st.st_size / (1 << 20),
+					SOURCE_MAX_FILE >> 20)
+			  : -ENOMEM;
+		free(path);
+	}
 	if (dfd >= 0)
 		close(dfd);
-	return 0;
+	return rc;
+}
+
+/* A skill folder whose SKILL.md is there but not a plain file. */
+static int note_odd_skill_md(struct scan *s, const char *sdir)
+{
+	struct stat st;
+
+	if (fstatat(AT_FDCWD, sdir, &st, AT_SYMLINK_NOFOLLOW) ||
+	    !S_ISDIR(st.st_mode))
+		return 0;
+	{
+		char *md = path_join(sdir, "SKILL.md");
+		int rc = 0;
+
+		if (!md)
+			return -ENOMEM;
+		if (!lstat(md, &st) && !S_ISREG(st.st_mode))
+			rc = note_odd(s, sdir, "SKILL.md",
+				      mode_type(st.st_mode));
+		free(md);
+		return rc;
+	}
 }
 
 static int scan_skills(struct scan *s, const char *dir, size_t unit)
@@ -335,16 +558,16 @@ static int scan_skills(struct scan *s, const char *dir, size_t unit)
 	struct names subdirs = { 0 };
 	int rc;
 
-	rc = list_dir(dir, DT_DIR, &subdirs);
+	rc = list_dir(s, dir, NULL, &subdirs, ODD_LINKS);
 	for (size_t i = 0; !rc && i < subdirs.n; i++) {
 		struct names files = { 0 };
 		char *sdir = path_join(dir, subdirs.v[i]);
 		char *skill_md = sdir ? path_join(sdir, "SKILL.md") : NULL;
+		bool ok;
 
-		if (!skill_md) {
-			rc = -ENOMEM;
-		} else if (is_file(skill_md)) {
-			rc = list_tree(sdir, "", &files, 0);
+		rc = skill_md ? fits(s, skill_md, &ok) : -ENOMEM;
+		if (!rc && ok) {
+			rc = list_tree(s, sdir, "", &files, 0);
 			if (!rc) {
 				names_sort(&files);
 				rc = add_artifact(s, ARTIFACT_SKILL,
@@ -352,8 +575,10 @@ static int scan_skills(struct scan *s, const char *dir, size_t unit)
 						  &files);
 			}
 			if (!rc)
-				rc = note_executables(s->src, sdir);
+				rc = note_executables(s, sdir);
 			names_free(&files);
+		} else if (!rc) {
+			rc = note_odd_skill_md(s, sdir);
 		}
 		free(skill_md);
 		free(sdir);
@@ -364,17 +589,25 @@ static int scan_skills(struct scan *s, const char *dir, size_t unit)
 
 static int scan_rules(struct scan *s, const char *dir, size_t unit)
 {
-	struct names none = { 0 };
+	struct names none = { 0 }, files = { 0 };
 	char *index = path_join(dir, "RULES-INDEX.md");
+	bool ok;
 	int rc;
 
 	if (!index)
 		return -ENOMEM;
-	if (is_file(index))
-		rc = add_artifact(s, ARTIFACT_RULE, "RULES-INDEX", index, unit,
-				  &none);
-	else
-		rc = scan_md_files(s, ARTIFACT_RULE, dir, unit);
+	if (is_file(index)) {
+		/* An index stands for the whole folder. */
+		rc = fits(s, index, &ok);
+		if (!rc && ok)
+			rc = add_artifact(s, ARTIFACT_RULE, "RULES-INDEX",
+					  index, unit, &none);
+	} else {
+		rc = list_dir(s, dir, &files, NULL, ODD_MD);
+		if (!rc)
+			rc = scan_md_files(s, ARTIFACT_RULE, dir, &files, unit);
+	}
+	names_free(&files);
 	free(index);
 	return rc;
 }
@@ -383,7 +616,13 @@ typedef int scan_kind_fn(struct scan *s, const char *dir, size_t unit);
 
 static int scan_agents(struct scan *s, const char *dir, size_t unit)
 {
-	return scan_md_files(s, ARTIFACT_AGENT, dir, unit);
+	struct names files = { 0 };
+	int rc = list_dir(s, dir, &files, NULL, ODD_MD);
+
+	if (!rc)
+		rc = scan_md_files(s, ARTIFACT_AGENT, dir, &files, unit);
+	names_free(&files);
+	return rc;
 }
 
 static int artifact_id_cmp(const void *a, const void *b)
@@ -482,17 +721,30 @@ static bool selected(const char *name, const char *const *want, size_t n)
 	return false;
 }
 
+/* A folder of the tree's shape that is a symlink, and so never followed. */
+static int note_if_link(struct scan *s, const char *dir)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) || !S_ISLNK(st.st_mode))
+		return 0;
+	return note_link(s, dir);
+}
+
 static int add_units_of(struct source *src, size_t *cap, const char *base,
 			const char *sub, enum unit_type type,
 			const char *const *want, size_t nwant, char **err)
 {
+	struct scan s = { .src = src };
 	struct names names = { 0 };
 	char *dir = path_join(base, sub);
 	int rc;
 
 	if (!dir)
 		return -ENOMEM;
-	rc = list_dir(dir, DT_DIR, &names);
+	rc = note_if_link(&s, dir);
+	if (!rc)
+		rc = list_dir(&s, dir, NULL, &names, ODD_LINKS);
 	if (!rc && want)
 		rc = check_selection(type == UNIT_FRAMEWORK ? "framework"
 							    : "addon",
@@ -612,7 +864,9 @@ int source_scan(struct source *src, const char *root,
 		for (size_t u = 0; !rc && u < src->nunits; u++) {
 			char *dir = path_join(src->units[u].path, kind_dirs[k]);
 
-			rc = dir ? kind_scanners[k](&s, dir, u) : -ENOMEM;
+			rc = dir ? note_if_link(&s, dir) : -ENOMEM;
+			if (!rc)
+				rc = kind_scanners[k](&s, dir, u);
 			free(dir);
 		}
 	}
@@ -646,9 +900,14 @@ void source_release(struct source *src)
 		free(src->shadowed[i].path);
 		free(src->shadowed[i].winner);
 	}
+	for (size_t i = 0; i < src->nnotes; i++) {
+		free(src->notes[i].path);
+		free(src->notes[i].reason);
+	}
 	free(src->units);
 	free(src->artifacts);
 	free(src->shadowed);
+	free(src->notes);
 	free(src->root);
 	free(src->aiwg_root);
 	memset(src, 0, sizeof(*src));

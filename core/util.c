@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,6 +170,47 @@ char *str_utf8_sanitize(const char *s)
 			o += 3;
 			n = 1;
 		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+bool str_is_plain_name(const char *s)
+{
+	size_t len = strlen(s);
+
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return str_utf8_valid(s, len);
+}
+
+char *str_escape(const char *s)
+{
+	size_t len = strlen(s), o = 0;
+	char *out = malloc(len * 4 + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0, n; i < len; i += n) {
+		unsigned char c = (unsigned char)s[i];
+
+		n = str_utf8_seq(s + i, len - i);
+		if (n && c >= 0x20 && c != 0x7f && c != '\\') {
+			memcpy(out + o, s + i, n);
+			o += n;
+			continue;
+		}
+		n = 1;
+		out[o++] = '\\';
+		if (c == '\\' || c == '\n' || c == '\t' || c == '\r') {
+			out[o++] = c == '\n'   ? 'n'
+				   : c == '\t' ? 't'
+				   : c == '\r' ? 'r'
+					       : '\\';
+			continue;
+		}
+		o += (size_t)sprintf(out + o, "x%02x", c);
 	}
 	out[o] = '\0';
 	return out;

@@ -140,7 +140,8 @@ static int add_child(struct vnode *dir, struct vnode *child)
  * Put a file at `path` (below the view root) into view `v`, creating the
  * folders on the way. A path that is already taken keeps its first owner:
  * one path, one renderer. Returns the new file node, or NULL with *rc set
- * (0 when the path was taken).
+ * (0 when the path was taken, -ENAMETOOLONG when a name in it is empty or
+ * over 255 bytes).
  */
 static struct vnode *view_add_file(struct view *v, const char *path, int *rc)
 {
@@ -155,9 +156,7 @@ static struct vnode *view_add_file(struct view *v, const char *path, int *rc)
 		slash = strchr(p, '/');
 		len = slash ? (size_t)(slash - p) : strlen(p);
 		if (!len || len >= sizeof(name)) {
-			log_warning("skipping '%s/%s': a name in it is empty "
-				    "or longer than 255 bytes",
-				    v->path, path);
+			*rc = -ENAMETOOLONG;
 			return NULL;
 		}
 		memcpy(name, p, len);
@@ -259,6 +258,23 @@ static int vnode_rename(struct view *v, struct vnode *n, char *name)
 }
 
 /*
+ * After view_add_file(): a name too long for the view is noted against the
+ * source file `path`, and the view goes on without it.
+ */
+static int name_fits(struct model *m, const struct view *v,
+		     const struct platform *p, const char *vpath,
+		     const char *path, int rc)
+{
+	if (rc != -ENAMETOOLONG)
+		return rc;
+	return source_note(&m->src, path, true,
+			   "its name is too long for %s: '%s/%s' has a part "
+			   "over 255 bytes, so %s leaves it out: shorten the "
+			   "name",
+			   p->name, v->path, vpath, p->name);
+}
+
+/*
  * Split the file `n` into the parts its renderer asks for: "x.md" becomes
  * "x-1.md" ... "x-N.md". The count comes from the source as it is now.
  */
@@ -280,6 +296,7 @@ static int split_parts(struct model *m, struct view *v, struct vnode *n)
 
 		if (!path)
 			rc = -ENOMEM;
+		rc = name_fits(m, v, n->platform, path, n->artifact->path, rc);
 		if (pn) {
 			vnode_set(pn, n->platform, n->renderer, n->artifact);
 			pn->part = (unsigned)k;
@@ -294,20 +311,22 @@ static int split_parts(struct model *m, struct view *v, struct vnode *n)
 	return rc;
 }
 
-static int add_skill_files(struct view *v, const struct platform *p,
-			   const struct renderer *r, const char *dir,
-			   const struct artifact *a)
+static int add_skill_files(struct model *m, struct view *v,
+			   const struct platform *p, const struct renderer *r,
+			   const char *dir, const struct artifact *a)
 {
 	struct vnode *n;
 	int rc = 0;
 
 	for (size_t i = 0; !rc && i < a->nfiles; i++) {
 		char *path = path_join(dir, a->files[i]);
+		char *file = path_join(a->path, a->files[i]);
 
-		if (!path)
-			return -ENOMEM;
-		n = view_add_file(v, path, &rc);
+		n = path && file ? view_add_file(v, path, &rc) : NULL;
+		rc = path && file ? name_fits(m, v, p, path, file, rc)
+				  : -ENOMEM;
 		free(path);
+		free(file);
 		if (!n)
 			continue;
 		vnode_set(n, p, r, a);
@@ -331,9 +350,10 @@ static int add_artifact(struct model *m, struct view *v,
 	path = dest + strlen(v->path) + 1;
 	if (r->folder && a->kind == ARTIFACT_SKILL) {
 		path[strlen(path) - strlen("/SKILL.md")] = '\0';
-		rc = add_skill_files(v, p, r, path, a);
+		rc = add_skill_files(m, v, p, r, path, a);
 	} else {
 		n = view_add_file(v, path, &rc);
+		rc = name_fits(m, v, p, path, a->path, rc);
 		if (n) {
 			vnode_set(n, p, r, a);
 			if (r->parts)
@@ -394,6 +414,12 @@ static int add_platform_file(struct model *m, const struct platform *p,
 	n = view_add_file(v, f->path, &rc);
 	if (n)
 		vnode_set(n, p, r, NULL);
+	if (rc == -ENAMETOOLONG) {
+		log_warning("platform '%s': file '%s/%s' has a name that is "
+			    "empty or over 255 bytes; it is left out",
+			    p->name, v->path, f->path);
+		rc = 0;
+	}
 	return rc;
 }
 

@@ -15,6 +15,7 @@
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include <unistd.h>
 
 #include "aiwgfs/buf.h"
+#include "aiwgfs/check.h"
 #include "aiwgfs/log.h"
 #include "aiwgfs/render.h"
 #include "aiwgfs/util.h"
@@ -45,6 +47,7 @@ struct daemon {
 	int event_fd;
 	int report_fd;	    /* pipe to the waiting parent, or -1 */
 	struct buf skipped; /* "skipped VIEW: why" lines, for status */
+	atomic_bool linted; /* the whole source was checked once, and logged */
 };
 
 /*
@@ -586,6 +589,57 @@ static struct model *rebuild(const struct model *old,
 	return m;
 }
 
+static bool has_note(const struct source *src, const struct source_note *n)
+{
+	for (size_t i = 0; i < src->nnotes; i++)
+		if (!strcmp(src->notes[i].path, n->path) &&
+		    !strcmp(src->notes[i].reason, n->reason))
+			return true;
+	return false;
+}
+
+/*
+ * Warn in the log of what the views leave out or show changed, as `aiwgfs
+ * check` would: the notes of model `m` that model `before` did not have
+ * (all of them without one), and what reading the artifacts' files finds,
+ * for the files of `batch` (all of them without one). A file that stays
+ * bad is named again each time it changes, and only then.
+ */
+static void log_findings(const struct model *m, const struct model *before,
+			 const struct watch_batch *batch)
+{
+	struct check_report r = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < m->src.nnotes && before != m; i++) {
+		const struct source_note *n = &m->src.notes[i];
+
+		struct check_finding f = {
+			.level = n->left_out ? CHECK_PROBLEM : CHECK_WARNING,
+			.file = n->path,
+			.message = n->reason,
+		};
+		char *line;
+
+		if (before && has_note(&before->src, n))
+			continue;
+		line = check_finding_line(&f);
+		if (line)
+			log_warning("%s", line);
+		free(line);
+	}
+	rc = check_files(m, batch ? (const char *const *)batch->paths : NULL,
+			 batch ? batch->n : 0, &r);
+	for (size_t i = 0; !rc && i < r.n; i++) {
+		char *line = check_finding_line(&r.v[i]);
+
+		if (line)
+			log_warning("%s", line);
+		free(line);
+	}
+	check_report_release(&r);
+}
+
 static void notify(struct daemon *d, const struct changes *c)
 {
 	for (size_t i = 0; i < c->nentries; i++) {
@@ -626,7 +680,7 @@ static void on_change(void *arg, const struct watch_batch *batch)
 	struct timespec t0, t1;
 	struct daemon *d = arg;
 	struct changes c = { .batch = batch };
-	struct model *old = d->live.model, *fresh;
+	struct model *old = d->live.model, *fresh = NULL;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (needs_rebuild(old, batch)) {
@@ -646,8 +700,6 @@ static void on_change(void *arg, const struct watch_batch *batch)
 					  old->views[fs->view_index].root,
 					  ufs_view(fs)->root);
 		}
-		model_release(old);
-		free(old);
 	}
 	pthread_rwlock_rdlock(&d->live.lock);
 	for (c.view = 0; c.view < d->nviews; c.view++)
@@ -662,6 +714,13 @@ static void on_change(void *arg, const struct watch_batch *batch)
 		  (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 			  (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	changes_release(&c);
+	/* Only the watcher's thread swaps models: this one stays put. */
+	if (atomic_load(&d->linted))
+		log_findings(d->live.model, old, batch);
+	if (fresh) {
+		model_release(old);
+		free(old);
+	}
 }
 
 /* Watch the folders of every unit, and where new units would appear. */
@@ -923,6 +982,11 @@ static int serve(struct daemon *d)
 		detach_stdio();
 	}
 	report(d, EXIT_OK, &text);
+	/* After the report: reading every source file must not slow mount. */
+	pthread_rwlock_rdlock(&d->live.lock);
+	log_findings(d->live.model, NULL, NULL);
+	atomic_store(&d->linted, true);
+	pthread_rwlock_unlock(&d->live.lock);
 	wait_for_end(d, sig_fd);
 	teardown(d);
 	rc = EXIT_OK;

@@ -772,15 +772,10 @@ static int cmd_check(int argc, char **argv)
 		return EXIT_SYSTEM;
 	}
 	for (size_t i = 0; i < r.n; i++) {
-		const struct check_finding *f = &r.v[i];
+		char *line = check_finding_line(&r.v[i]);
 
-		if (f->line)
-			printf("%s:%zu: ", f->file, f->line);
-		else
-			printf("%s: ", f->file);
-		printf("%s: %s\n",
-		       f->level == CHECK_PROBLEM ? "problem" : "warning",
-		       f->message);
+		printf("%s\n", line ? line : "(out of memory)");
+		free(line);
 	}
 	printf("%zu problem%s, %zu warning%s in %zu artifacts\n", r.problems,
 	       r.problems == 1 ? "" : "s", r.n - r.problems,

@@ -13,7 +13,8 @@
  * FM_OTHER with no value. A plain null (`key:`, `~`, `null`) is the scalar
  * "". Aliases are never expanded: a value, or a list holding an item, that
  * refers to a node met before is FM_OTHER. With duplicate keys the first one
- * wins; past 4096 fields the rest are ignored.
+ * wins; past 4096 fields the rest are ignored. The first key given again and
+ * the first key whose value uses an alias are kept, for `aiwgfs check`.
  */
 #ifndef AIWGFS_FRONTMATTER_H
 #define AIWGFS_FRONTMATTER_H
@@ -45,9 +46,14 @@ struct fm_field {
  */
 struct frontmatter {
 	bool present;
+	bool unclosed;	   /* a "---" first line that no "---" line closes */
 	bool lenient;	   /* libyaml refused it; the lenient reader was used */
 	char *error;	   /* libyaml's complaint when lenient, else NULL */
 	size_t error_line; /* 1-based line in the file of that complaint */
+	char *repeated;	   /* the first key given twice, or NULL */
+	size_t repeated_line; /* its second place, 1-based in the file */
+	char *aliased;	      /* the first key whose value uses an alias */
+	size_t aliased_line;
 	size_t raw_off;
 	size_t raw_len;
 	size_t body_off;

@@ -26,7 +26,7 @@
 #define RENDER_VERSION 1
 
 /* Largest source file read, in bytes. */
-#define RENDER_MAX_INPUT (64u << 20)
+#define RENDER_MAX_INPUT SOURCE_MAX_FILE
 
 /* One source file, read whole. */
 struct render_input {

@@ -60,6 +60,24 @@ struct shadowed {
 };
 
 /*
+ * Something in the tree that the views leave out or show other than it is:
+ * a FIFO, socket, device or symlink where an artifact could be, a folder
+ * too deep to scan, a file too large, a name that is not plain text or too
+ * long for a view. Scanning finds most; building the views adds the names
+ * too long for them.
+ */
+struct source_note {
+	char *path; /* absolute */
+	char *reason;
+	bool left_out; /* no view shows it; else shown as it is */
+};
+
+/* Markdown sources (agents, commands, rules, SKILL.md) larger are left out. */
+#define SOURCE_MAX_TEXT (1u << 20)
+/* Other files of a skill larger cannot be read through the views. */
+#define SOURCE_MAX_FILE (64u << 20)
+
+/*
  * What to scan: with both lists NULL, every framework and addon; with
  * either given, only the units the lists name (aliases allowed).
  */
@@ -89,6 +107,8 @@ struct source {
 	size_t nartifacts;
 	struct shadowed *shadowed;
 	size_t nshadowed;
+	struct source_note *notes; /* in the order found */
+	size_t nnotes, notes_cap;
 };
 
 /*
@@ -102,6 +122,10 @@ int source_scan(struct source *src, const char *root,
 		const struct source_filter *filter, char **err);
 
 void source_release(struct source *src);
+
+/* Add a note about `path`. Returns 0 or -ENOMEM. */
+int source_note(struct source *src, const char *path, bool left_out,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* "agent", "command", "skill", "rule"; and the plural folder names. */
 const char *artifact_kind_name(enum artifact_kind kind);

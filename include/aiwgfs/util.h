@@ -56,4 +56,17 @@ bool str_utf8_valid(const char *s, size_t len);
  */
 char *str_utf8_sanitize(const char *s);
 
+/*
+ * Whether `s` is a name fit to show as it is: valid UTF-8 with no control
+ * characters (a newline in a file name breaks every line-based tool).
+ */
+bool str_is_plain_name(const char *s);
+
+/*
+ * A copy of `s` fit for one line of a message: control characters and
+ * bytes that are not UTF-8 become C escapes ("\n", "\xff"), a backslash
+ * becomes "\\". NULL on ENOMEM. Caller frees.
+ */
+char *str_escape(const char *s);
+
 #endif
