@@ -197,11 +197,6 @@ static int check_names(const struct model *m, struct check_report *r)
 		if (a->kind != ARTIFACT_SKILL)
 			continue;
 		render_skill_name(a->id, name, sizeof(name));
-		if (strcmp(name, a->id))
-			rc = add(r, CHECK_WARNING, a->path, 0,
-				 "skill folder name '%s' is not a valid skill "
-				 "name; views show it as '%s'",
-				 a->id, name);
 		for (size_t j = 0; !rc && j < i; j++) {
 			const struct artifact *b = &src->artifacts[j];
 

@@ -14,6 +14,7 @@
 #include "aiwgfs/buf.h"
 #include "aiwgfs/log.h"
 #include "aiwgfs/render.h"
+#include "render_impl.h"
 #include "aiwgfs/util.h"
 #include "aiwgfs/vtree.h"
 
@@ -482,6 +483,28 @@ static const enum artifact_kind kind_order[] = {
 	ARTIFACT_RULE,
 };
 
+/* Skill folder names that views show normalized (check tells of clashes). */
+static int note_skill_names(struct model *m)
+{
+	char name[RENDER_SKILL_NAME_MAX + 1];
+	int rc = 0;
+
+	for (size_t i = 0; !rc && m->nplatforms && i < m->src.nartifacts;
+	     i++) {
+		const struct artifact *a = &m->src.artifacts[i];
+
+		if (a->kind != ARTIFACT_SKILL)
+			continue;
+		render_skill_name(a->id, name, sizeof(name));
+		if (strcmp(name, a->id))
+			rc = source_note(&m->src, a->path, false,
+					 "skill folder name '%s' is not a valid "
+					 "skill name; views show it as '%s'",
+					 a->id, name);
+	}
+	return rc;
+}
+
 int model_build(struct model *m, struct source *src,
 		const char *const *platforms, const struct model_options *opts,
 		char **err)
@@ -510,6 +533,8 @@ int model_build(struct model *m, struct source *src,
 		for (size_t j = 0; !rc && j < p->nfiles; j++)
 			rc = add_platform_file(m, p, &p->files[j], &cap, err);
 	}
+	if (!rc)
+		rc = note_skill_names(m);
 	if (rc) {
 		if (err && !*err) {
 			struct buf msg = BUF_INIT;

@@ -11,7 +11,10 @@
 # (same pid before and after), every good artifact must be served byte for
 # byte, nothing from outside SOURCE may appear (no /etc/passwd text, no file
 # of the outside folder), and no FIFO, socket, device or symlink may be
-# shown. Then, while readers loop over the views, a churner deletes, recreates,
+# shown. `aiwgfs check` must exit 1 naming every hostile path with its
+# reason (the unreadable file as a user who cannot read it), report no good
+# source as a problem, and the daemon's log must name them all too. Then,
+# while readers loop over the views, a churner deletes, recreates,
 # truncates, grows and swaps source files (also for a FIFO, a symlink to
 # /etc/passwd and a symlinked folder outside SOURCE) for a few seconds: the
 # daemon must stay alive, no reader may hang or see outside content, and
@@ -71,6 +74,11 @@ churn SRC SECONDS          change the churn files of SRC for SECONDS
 reader REPO SECONDS OUT VIEW...
                            read the views in a loop; summary to OUT (JSON)
 settle REPO SECONDS        wait until the views show the final churn files
+named OUT PREFIX [CASE...] every hostile path (of the CASEs given, or all)
+                           is named on a line of OUT that starts with PREFIX
+                           and the escaped path (or a folder above it), and
+                           the rest of the line matches the case's reason;
+                           no problem is reported of a good source
 """
 import errno, json, os, random, re, stat, sys, time
 
@@ -396,6 +404,73 @@ def cmd_settle(repo, seconds):
         time.sleep(0.05)
 
 
+# --- what check and the log say --------------------------------------------
+def utf8_len(b, i):
+    """Length of the valid UTF-8 sequence at b[i], or 0 (like the C side)."""
+    c = b[i]
+    n = 1 if c < 0x80 else 2 if 0xc2 <= c <= 0xdf else \
+        3 if 0xe0 <= c <= 0xef else 4 if 0xf0 <= c <= 0xf4 else 0
+    try:
+        b[i:i + n].decode("utf-8")
+        return n if n and len(b[i:i + n]) == n else 0
+    except UnicodeDecodeError:
+        return 0
+
+
+def escaped(b):
+    """A path as aiwgfs prints it: control and non-UTF-8 bytes escaped."""
+    out, i = [], 0
+    while i < len(b):
+        c, n = b[i], utf8_len(b, i)
+        if n and c >= 0x20 and c != 0x7f and c != 0x5c:
+            out.append(b[i:i + n].decode())
+            i += n
+            continue
+        out.append({0x5c: "\\\\", 10: "\\n", 9: "\\t", 13: "\\r"}.get(
+            c, "\\x%02x" % c))
+        i += 1
+    return "".join(out)
+
+
+def cmd_named(out_file, prefix, cases):
+    lines = open(out_file, encoding="utf-8", errors="replace").read().split("\n")
+    src = os.fsencode(SRC)
+    unit = os.fsencode(os.path.join(SRC, "agentic/code/frameworks/fw"))
+    named = 0
+    for h in hostile():
+        if cases and h["case"] not in cases:
+            continue
+        if h["expect"] == "named-unless-root" and os.geteuid() == 0 and \
+                not os.environ.get("T_AS_USER"):
+            continue
+        if h["expect"] == "named-unless-served" and os.path.exists(
+                os.path.join(os.environ["T_REPO"], MAN["deep_view"])):
+            continue
+        path = os.path.join(src, h["rel"])
+        heads = [prefix + escaped(path) + ":"]
+        p = os.path.dirname(path)
+        while len(p) > len(unit):
+            heads.append(prefix + escaped(p) + ":")
+            p = os.path.dirname(p)
+        hits = [l for l in lines if any(l.startswith(x) for x in heads)]
+        if not hits:
+            bad("%s (%s) is not named" % (show(h["rel"]), h["case"]))
+        elif not any(re.search(h["reason"], l.split(":", 1)[1], re.I)
+                     for l in hits):
+            bad("%s (%s): no reason matching /%s/: %s" % (
+                show(h["rel"]), h["case"], h["reason"], hits[0][:200]))
+        else:
+            named += 1
+    for g in MAN["good"]:
+        head = prefix + escaped(os.path.join(src, os.fsencode(g["source"])))
+        for l in lines:
+            if l.startswith(head + ":") and ": problem:" in l:
+                bad("a good source is reported: " + l[:200])
+    print("%d hostile paths named" % named)
+    if not named:
+        bad("nothing was named")
+
+
 cmd, a = sys.argv[1], sys.argv[2:]
 if cmd == "walk":
     cmd_walk(a[0], a[1], a[2:])
@@ -407,6 +482,8 @@ elif cmd == "reader":
     cmd_reader(a[0], a[1], a[2], a[3:])
 elif cmd == "settle":
     cmd_settle(*a)
+elif cmd == "named":
+    cmd_named(a[0], a[1], a[2:])
 else:
     sys.exit("unknown command " + cmd)
 sys.exit(1 if problems else 0)
@@ -513,6 +590,27 @@ for v in .github/agents/good-one.agent.md .cursor/agents/good-two.md .codex/agen
 	check "$v is served" [ -s "$REPO/$v" ]
 done
 check "AGENTS.md lists good-one" grep -q "good-one" "$REPO/AGENTS.md"
+
+# --- What check and the log say of every bad file ----------------------------
+rc=0
+"$AIWGFS" check "$SRC" >"$SCRATCH/check.out" 2>&1 || rc=$?
+check_eq "check exits 1 on the hostile tree" "$rc" 1
+hc "check names every hostile path" 30 named "$SCRATCH/check.out" ""
+# The unreadable file, as a user who cannot read it (root reads anything).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	d=$SCRATCH
+	while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
+	rc=0
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$AIWGFS" check "$SRC" \
+		>"$SCRATCH/check-nobody.out" 2>&1 || rc=$?
+	check_eq "check as nobody exits 1" "$rc" 1
+	T_AS_USER=1 hc "check as nobody names the unreadable file" 30 \
+		named "$SCRATCH/check-nobody.out" "" unreadable
+fi
+# The daemon logs its warnings once the views are up.
+wait_until 10 grep -q 'fifo-agent\.md' "$LOG" || true
+hc "the daemon's log names every hostile path" 30 \
+	named "$LOG" "aiwgfs: warning: "
 
 # --- Vanishing files ------------------------------------------------------------
 # Readers loop over every view while the churner changes the source.
