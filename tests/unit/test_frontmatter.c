@@ -444,6 +444,213 @@ static void test_aliases(void)
 	fm_release(&fm);
 }
 
+/* A "---" first line that nothing closes is unclosed; nothing else is. */
+static void test_unclosed_flag(void)
+{
+	static const char *const unclosed[] = {
+		"---",
+		"---\n",
+		"---\r\n",
+		"---\nname: x\nBody\n",
+		"---\r\nname: x\r\nBody\r\n",
+		"\xEF\xBB\xBF---\nname: x\n",
+		/* neither "--- " nor "----" nor " ---" closes it */
+		"---\nname: x\n--- \n----\n ---\nBody\n",
+	};
+	static const char *const not_unclosed[] = {
+		"",
+		"# Title\n\nBody.\n",
+		"\n---\nname: x\n",
+		"--- \nname: x\n",
+		"----\nname: x\n",
+		"Body\n---\n",
+		"---\n---\n",
+		"---\nname: x\n---",
+		"\xEF\xBB\xBF---\r\nname: x\r\n---\r\nBody",
+	};
+	struct frontmatter fm;
+
+	for (size_t i = 0; i < sizeof(unclosed) / sizeof(unclosed[0]); i++) {
+		CHECK(parse(&fm, unclosed[i]) == 0);
+		CHECK(fm.unclosed);
+		CHECK(!fm.present && fm.nfields == 0 && fm.raw_len == 0);
+		CHECK(!fm.lenient && !fm.repeated && !fm.aliased);
+		if (!fm.unclosed)
+			fprintf(stderr, "  not unclosed: '%s'\n", unclosed[i]);
+		fm_release(&fm);
+		CHECK(!fm.unclosed);
+	}
+	for (size_t i = 0; i < sizeof(not_unclosed) / sizeof(not_unclosed[0]);
+	     i++) {
+		CHECK(parse(&fm, not_unclosed[i]) == 0);
+		CHECK(!fm.unclosed);
+		if (fm.unclosed)
+			fprintf(stderr, "  unclosed: '%s'\n", not_unclosed[i]);
+		fm_release(&fm);
+	}
+
+	/* the body of an unclosed block is the whole file past a BOM */
+	CHECK(parse(&fm, "\xEF\xBB\xBF---\nname: x\n") == 0);
+	CHECK(fm.unclosed && fm.body_off == 3);
+	fm_release(&fm);
+
+	/* a struct that held an unclosed block is reset by the next parse */
+	CHECK(parse(&fm, "---\nname: x\n") == 0);
+	CHECK(fm.unclosed);
+	CHECK(parse(&fm, "---\nname: x\n---\n") == 0);
+	CHECK(fm.present && !fm.unclosed);
+	fm_release(&fm);
+}
+
+/* The first key given again, and the line of its second place. */
+static void test_repeated(void)
+{
+	struct frontmatter fm;
+
+	CHECK(parse(&fm, "---\nname: x\ndescription: d\n---\n") == 0);
+	CHECK(fm.present && fm.repeated == NULL && fm.repeated_line == 0);
+	fm_release(&fm);
+
+	CHECK(parse(&fm, "---\nname: first\ndescription: d\nname: second\n"
+			 "---\nBody\n") == 0);
+	CHECK(fm.present && !fm.lenient);
+	CHECK_STR(fm.repeated, "name");
+	CHECK(fm.repeated_line == 4);
+	CHECK_STR(fm_get_str(&fm, "name"), "first");
+	CHECK(fm.nfields == 2);
+	CHECK(fm.aliased == NULL && fm.aliased_line == 0);
+	fm_release(&fm);
+	CHECK(fm.repeated == NULL && fm.repeated_line == 0);
+
+	/* only the first key repeated is kept, at its second place */
+	CHECK(parse(&fm, "---\na: 1\nb: 2\nb: 3\na: 4\nb: 5\n---\n") == 0);
+	CHECK_STR(fm.repeated, "b");
+	CHECK(fm.repeated_line == 4);
+	fm_release(&fm);
+
+	CHECK(parse(&fm, "---\nk: 1\nk: 2\nk: 3\n---\n") == 0);
+	CHECK_STR(fm.repeated, "k");
+	CHECK(fm.repeated_line == 3);
+	fm_release(&fm);
+
+	/* lines count from the file's first line: comments, blanks, block
+	 * scalars, a BOM and CRLF line ends change nothing */
+	CHECK(parse(&fm, "\xEF\xBB\xBF---\r\n# a comment\r\n\r\n"
+			 "text: |\r\n  one\r\n  two\r\n"
+			 "tools: [a, b]\r\ntext: again\r\n---\r\n") == 0);
+	CHECK(fm.present && !fm.lenient);
+	CHECK_STR(fm.repeated, "text");
+	CHECK(fm.repeated_line == 8);
+	CHECK_STR(fm_get_str(&fm, "text"), "one\ntwo\n");
+	fm_release(&fm);
+
+	/* quoting does not make another key; nested keys are not top level */
+	CHECK(parse(&fm, "---\nmeta:\n  a: 1\n  a: 2\n'a': 3\n\"a\": 4\n"
+			 "---\n") == 0);
+	CHECK_STR(fm.repeated, "a");
+	CHECK(fm.repeated_line == 6);
+	CHECK_STR(fm_get_str(&fm, "a"), "3");
+	fm_release(&fm);
+
+	/* a key that ends at an escaped NUL is the key before it */
+	CHECK(parse(&fm, "---\n\"nu\\0l\": 1\n\"nu\\0ll\": 2\n---\n") == 0);
+	CHECK_STR(fm.repeated, "nu");
+	CHECK(fm.repeated_line == 3);
+	fm_release(&fm);
+
+	/* a top-level flow mapping: the line the second key is on */
+	CHECK(parse(&fm, "---\n{x: 1,\n y: 2,\n x: 3}\n---\n") == 0);
+	CHECK(fm.present && !fm.lenient);
+	CHECK_STR(fm.repeated, "x");
+	CHECK(fm.repeated_line == 4);
+	fm_release(&fm);
+}
+
+/* The first key whose value uses an alias, and its line. */
+static void test_aliased(void)
+{
+	struct frontmatter fm;
+	const struct fm_field *f;
+
+	/* an anchor alone is no alias */
+	CHECK(parse(&fm, "---\nname: &n x\nlist: &l [a, b]\n---\n") == 0);
+	CHECK(fm.present && !fm.lenient);
+	CHECK(fm.aliased == NULL && fm.aliased_line == 0);
+	CHECK_STR(fm_get_str(&fm, "name"), "x");
+	fm_release(&fm);
+
+	CHECK(parse(&fm, "---\nname: &n x\ndescription: d\nalias: *n\n"
+			 "again: *n\n---\n") == 0);
+	CHECK(fm.present && !fm.lenient);
+	CHECK_STR(fm.aliased, "alias");
+	CHECK(fm.aliased_line == 4);
+	f = fm_get(&fm, "alias");
+	CHECK(f && f->type == FM_OTHER);
+	CHECK(fm.repeated == NULL);
+	fm_release(&fm);
+	CHECK(fm.aliased == NULL && fm.aliased_line == 0);
+
+	/* an alias inside a list */
+	CHECK(parse(&fm, "---\nx: &v val\n\ntools: [Read, *v]\n---\n") == 0);
+	CHECK_STR(fm.aliased, "tools");
+	CHECK(fm.aliased_line == 4);
+	f = fm_get(&fm, "tools");
+	CHECK(f && f->type == FM_OTHER);
+	fm_release(&fm);
+
+	CHECK(parse(&fm, "---\nx: &v val\ntools:\n  - Read\n  - *v\n---\n") ==
+	      0);
+	CHECK_STR(fm.aliased, "tools");
+	CHECK(fm.aliased_line == 3);
+	fm_release(&fm);
+
+	/* a merge key */
+	CHECK(parse(&fm, "---\nbase: &b {a: 1}\n<<: *b\n---\n") == 0);
+	CHECK(!fm.lenient);
+	CHECK_STR(fm.aliased, "<<");
+	CHECK(fm.aliased_line == 3);
+	fm_release(&fm);
+
+	/* a repeated key is noted as repeated, not as aliased */
+	CHECK(parse(&fm, "---\nx: &v 1\nx: *v\ny: *v\n---\n") == 0);
+	CHECK_STR(fm.repeated, "x");
+	CHECK(fm.repeated_line == 3);
+	CHECK_STR(fm.aliased, "y");
+	CHECK(fm.aliased_line == 4);
+	CHECK_STR(fm_get_str(&fm, "x"), "1");
+	fm_release(&fm);
+
+	/* the alias flag does not leak from one key to the next */
+	CHECK(parse(&fm, "---\na: &v 1\nb: [x, y]\nc: z\n---\n") == 0);
+	CHECK(fm.aliased == NULL);
+	fm_release(&fm);
+}
+
+/* What the notes said about libyaml's reading goes with the fallback. */
+static void test_notes_cleared(void)
+{
+	struct frontmatter fm;
+
+	/* libyaml read the first document (with a repeat and an alias) and
+	 * then refused the second: the lenient reader's result is kept */
+	CHECK(parse(&fm, "---\na: 1\na: 2\nx: &v 1\ny: *v\n...\nb: 3\n---\n") ==
+	      0);
+	CHECK(fm.present && fm.lenient);
+	CHECK(fm.error != NULL);
+	CHECK(fm.repeated == NULL && fm.repeated_line == 0);
+	CHECK(fm.aliased == NULL && fm.aliased_line == 0);
+	CHECK(!fm.unclosed);
+	fm_release(&fm);
+
+	/* refused outright */
+	CHECK(parse(&fm, "---\nd: \"a \"b\" c\"\nd: 2\ny: *nowhere\n---\n") ==
+	      0);
+	CHECK(fm.present && fm.lenient);
+	CHECK(fm.repeated == NULL && fm.repeated_line == 0);
+	CHECK(fm.aliased == NULL && fm.aliased_line == 0);
+	fm_release(&fm);
+}
+
 static const char *const tricky[] = {
 	"plain words",
 	"a: b",
@@ -655,6 +862,10 @@ int main(void)
 	test_error_line();
 	test_not_mapping();
 	test_aliases();
+	test_unclosed_flag();
+	test_repeated();
+	test_aliased();
+	test_notes_cleared();
 	test_writer_round_trip();
 	test_writer_exact();
 	test_writer_invalid();

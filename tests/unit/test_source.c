@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "aiwgfs/source.h"
@@ -915,10 +918,669 @@ static void test_rules_index_scope(const char *tmp)
 	free(root);
 }
 
+/* The notes of a scan, listed when a test does not find the one it wants. */
+static void print_notes(const struct source *src)
+{
+	fprintf(stderr, "  %zu notes:\n", src->nnotes);
+	for (size_t i = 0; i < src->nnotes; i++)
+		fprintf(stderr, "    '%s' (%s): %s\n", src->notes[i].path,
+			src->notes[i].left_out ? "left out" : "shown",
+			src->notes[i].reason);
+}
+
+/* How many notes are about root/rel. */
+static size_t notes_about(const struct source *src, const char *root,
+			  const char *rel)
+{
+	char *path = path_join(root, rel);
+	size_t n = 0;
+
+	for (size_t i = 0; path && i < src->nnotes; i++)
+		n += !strcmp(src->notes[i].path, path);
+	free(path);
+	return n;
+}
+
+/*
+ * The one note about root/rel, which must be there once, left out or not
+ * as `left_out` says, with a reason that holds every one of `words`
+ * (NULL-terminated).
+ */
+static void check_note(const struct source *src, const char *root,
+		       const char *rel, bool left_out, const char *const *words)
+{
+	char *path = path_join(root, rel);
+	const struct source_note *n = NULL;
+	size_t count = 0;
+
+	for (size_t i = 0; path && i < src->nnotes; i++) {
+		if (strcmp(src->notes[i].path, path))
+			continue;
+		n = &src->notes[i];
+		count++;
+	}
+	CHECK(count == 1);
+	if (count != 1) {
+		fprintf(stderr, "  %zu notes about '%s'\n", count, rel);
+		print_notes(src);
+	}
+	if (n) {
+		CHECK(n->left_out == left_out);
+		CHECK(n->reason != NULL);
+		for (size_t i = 0; n->reason && words && words[i]; i++) {
+			CHECK(strstr(n->reason, words[i]) != NULL);
+			if (!strstr(n->reason, words[i]))
+				fprintf(stderr,
+					"  note about '%s' lacks '%s': %s\n",
+					rel, words[i], n->reason);
+		}
+	}
+	free(path);
+}
+
+/* A note names no file twice, and every one is below `root`. */
+static void check_notes_sane(const struct source *src, const char *root)
+{
+	for (size_t i = 0; i < src->nnotes; i++) {
+		CHECK(src->notes[i].path && src->notes[i].reason);
+		CHECK(src->notes[i].path[0] == '/');
+		CHECK(!strncmp(src->notes[i].path, root, strlen(root)) &&
+		      src->notes[i].path[strlen(root)] == '/');
+		CHECK(*src->notes[i].reason);
+		for (size_t j = i + 1; j < src->nnotes; j++)
+			CHECK(strcmp(src->notes[i].path, src->notes[j].path));
+	}
+}
+
+static int make_fifo(const char *root, const char *rel)
+{
+	char *path = path_join(root, rel);
+	char *slash = path ? strrchr(path, '/') : NULL;
+	int rc = -1;
+
+	if (slash) {
+		*slash = '\0';
+		rc = tmp_mkdirs(path);
+		*slash = '/';
+	}
+	if (!rc)
+		rc = mkfifo(path, 0644);
+	free(path);
+	return rc;
+}
+
+/* A socket file, bound and closed: it stays behind in the folder. */
+static int make_socket(const char *root, const char *rel)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char *path = path_join(root, rel);
+	int fd, rc = -1;
+
+	if (!path || strlen(path) >= sizeof(sa.sun_path)) {
+		free(path);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+		close(fd);
+	}
+	free(path);
+	return rc;
+}
+
+static int make_device(const char *root, const char *rel, mode_t type)
+{
+	char *path = path_join(root, rel);
+	int rc = path ? mknod(path, type | 0600,
+			      type == S_IFCHR ? makedev(1, 3) : makedev(7, 0))
+		      : -1;
+
+	free(path);
+	return rc;
+}
+
+static int make_link(const char *root, const char *rel, const char *target)
+{
+	char *path = path_join(root, rel);
+	char *slash = path ? strrchr(path, '/') : NULL;
+	int rc = -1;
+
+	if (slash) {
+		*slash = '\0';
+		rc = tmp_mkdirs(path);
+		*slash = '/';
+	}
+	if (!rc)
+		rc = symlink(target, path);
+	free(path);
+	return rc;
+}
+
+/* A file of `size` bytes that starts with frontmatter (sparse past it). */
+static int make_sized(const char *root, const char *rel, off_t size)
+{
+	char *path = path_join(root, rel);
+	int rc = tmp_write_str(root, rel, "---\nname: sized\n---\n");
+
+	if (!rc)
+		rc = path ? truncate(path, size) : -1;
+	free(path);
+	return rc;
+}
+
+/* A scratch note, and one more: what source_note() keeps. */
+static void test_note_api(void)
+{
+	struct source src;
+
+	memset(&src, 0, sizeof(src));
+	CHECK(source_note(&src, "/some/where.md", true, "is %d deep, %s", 7,
+			  "too") == 0);
+	CHECK(source_note(&src, "/else", false, "plain") == 0);
+	CHECK(src.nnotes == 2);
+	if (src.nnotes == 2) {
+		CHECK_STR(src.notes[0].path, "/some/where.md");
+		CHECK_STR(src.notes[0].reason, "is 7 deep, too");
+		CHECK(src.notes[0].left_out);
+		CHECK_STR(src.notes[1].path, "/else");
+		CHECK_STR(src.notes[1].reason, "plain");
+		CHECK(!src.notes[1].left_out);
+	}
+	source_release(&src);
+	CHECK(src.nnotes == 0 && src.notes == NULL);
+
+	/* the example trees are clean */
+	CHECK(source_scan(&src, aiwg_root, NULL, NULL) == 0);
+	CHECK(src.nnotes == 0);
+	if (src.nnotes)
+		print_notes(&src);
+	source_release(&src);
+	CHECK(source_scan(&src, flat_root, NULL, NULL) == 0);
+	CHECK(src.nnotes == 0);
+	source_release(&src);
+}
+
+/*
+ * FIFOs, sockets and devices where artifacts could be are noted and never
+ * opened: opening the FIFO would hang the scan (main() sets an alarm).
+ */
+static void test_notes_special(const char *tmp)
+{
+	static const char *const fifo[] = { "FIFO", "never opened", NULL };
+	static const char *const sock[] = { "socket", "never opened", NULL };
+	static const char *const dev[] = { "device file", "never opened",
+					   NULL };
+	static const char *const s_files[] = { "SKILL.md", "ref/doc.md" };
+	char *root = path_join(tmp, "special");
+	bool root_user = geteuid() == 0;
+	const struct artifact *a;
+	struct source src;
+	char *err = NULL;
+
+	CHECK(tmp_write_str(root, "agents/real.md", "real\n") == 0);
+	CHECK(make_fifo(root, "agents/pipe.md") == 0);
+	CHECK(make_fifo(root, "agents/pipe") == 0);
+	CHECK(make_fifo(root, "agents/README.md") == 0);
+	CHECK(make_socket(root, "agents/sock.md") == 0);
+	CHECK(make_socket(root, "agents/sock") == 0);
+	if (root_user) {
+		CHECK(make_device(root, "agents/chr.md", S_IFCHR) == 0);
+		CHECK(make_device(root, "agents/blk.md", S_IFBLK) == 0);
+		CHECK(make_device(root, "agents/chr", S_IFCHR) == 0);
+	} else {
+		printf("not root: device files not tried\n");
+	}
+	CHECK(tmp_write_str(root, "commands/c.md", "c\n") == 0);
+	CHECK(make_fifo(root, "commands/pipe.md") == 0);
+	CHECK(make_fifo(root, "commands/pipe.txt") == 0);
+	CHECK(make_fifo(root, "commands/sub/deep-pipe.md") == 0);
+	CHECK(tmp_write_str(root, "rules/r.md", "r\n") == 0);
+	CHECK(make_fifo(root, "rules/pipe.md") == 0);
+	CHECK(tmp_write_str(root, "skills/s/SKILL.md", "# S\n") == 0);
+	CHECK(tmp_write_str(root, "skills/s/ref/doc.md", "doc\n") == 0);
+	CHECK(make_fifo(root, "skills/s/pipe") == 0);
+	CHECK(make_socket(root, "skills/s/ref/sock") == 0);
+	CHECK(make_fifo(root, "skills/p/SKILL.md") == 0);
+
+	CHECK(source_scan(&src, root, NULL, &err) == 0);
+	CHECK(err == NULL);
+	/* only the regular files are artifacts */
+	CHECK(count_kind(&src, ARTIFACT_AGENT) == 1);
+	CHECK(source_find(&src, ARTIFACT_AGENT, "real") != NULL);
+	CHECK(count_kind(&src, ARTIFACT_COMMAND) == 1);
+	CHECK(source_find(&src, ARTIFACT_COMMAND, "c") != NULL);
+	CHECK(count_kind(&src, ARTIFACT_RULE) == 1);
+	CHECK(source_find(&src, ARTIFACT_RULE, "r") != NULL);
+	CHECK(count_kind(&src, ARTIFACT_SKILL) == 1);
+	CHECK(source_find(&src, ARTIFACT_SKILL, "p") == NULL);
+	a = source_find(&src, ARTIFACT_SKILL, "s");
+	CHECK(a && a->nfiles == ARRAY_SIZE(s_files));
+	for (size_t i = 0; a && i < a->nfiles && i < ARRAY_SIZE(s_files); i++)
+		CHECK_STR(a->files[i], s_files[i]);
+
+	check_note(&src, root, "agents/pipe.md", true, fifo);
+	check_note(&src, root, "agents/sock.md", true, sock);
+	check_note(&src, root, "commands/pipe.md", true, fifo);
+	check_note(&src, root, "commands/sub/deep-pipe.md", true, fifo);
+	check_note(&src, root, "rules/pipe.md", true, fifo);
+	check_note(&src, root, "skills/s/pipe", true, fifo);
+	check_note(&src, root, "skills/s/ref/sock", true, sock);
+	check_note(&src, root, "skills/p/SKILL.md", true, fifo);
+	if (root_user) {
+		check_note(&src, root, "agents/chr.md", true, dev);
+		check_note(&src, root, "agents/blk.md", true, dev);
+	}
+	/* not named like an artifact: no note */
+	CHECK(notes_about(&src, root, "agents/pipe") == 0);
+	CHECK(notes_about(&src, root, "agents/sock") == 0);
+	CHECK(notes_about(&src, root, "agents/chr") == 0);
+	CHECK(notes_about(&src, root, "agents/README.md") == 0);
+	CHECK(notes_about(&src, root, "commands/pipe.txt") == 0);
+	CHECK(src.nnotes == (root_user ? 10u : 8u));
+	check_notes_sane(&src, root);
+	source_release(&src);
+
+	/* a RULES-INDEX.md that is a FIFO stands for nothing */
+	free(root);
+	root = path_join(tmp, "special-index");
+	CHECK(make_fifo(root, "rules/RULES-INDEX.md") == 0);
+	CHECK(tmp_write_str(root, "rules/detail.md", "d\n") == 0);
+	CHECK(source_scan(&src, root, NULL, &err) == 0);
+	CHECK(source_find(&src, ARTIFACT_RULE, "RULES-INDEX") == NULL);
+	check_note(&src, root, "rules/RULES-INDEX.md", true, fifo);
+	CHECK(src.nnotes == 1);
+	source_release(&src);
+	free(err);
+	free(root);
+}
+
+/* Symlinks where artifacts could be: noted with where they lead. */
+static void test_notes_links(const char *tmp)
+{
+	static const char *const inside[] = {
+		"is a symbolic link (to 'real.md')", "never followed", NULL
+	};
+	static const char *const up[] = { "(to '../rules/r.md')",
+					  "never followed", NULL };
+	static const char *const outside[] = { "'../../links-out/x.md'",
+					       "outside SOURCE",
+					       "never followed", NULL };
+	static const char *const out_any[] = { "outside SOURCE",
+					       "never followed", NULL };
+	static const char *const dangling[] = { "'nowhere.md'",
+						"does not exist", NULL };
+	static const char *const loop[] = { "loop", "never followed", NULL };
+	static const char *const in_any[] = { "is a symbolic link (to",
+					      "never followed", NULL };
+	char *root = path_join(tmp, "links");
+	char *out = path_join(tmp, "links-out");
+	char *abs_x = path_join(out, "x.md");
+	const struct artifact *a;
+	struct source src;
+	char *err = NULL;
+	struct {
+		const char *rel, *target;
+	} links[] = {
+		{ "agents/inside.md", "real.md" },
+		{ "agents/up.md", "../rules/r.md" },
+		{ "agents/outside.md", "../../links-out/x.md" },
+		{ "agents/abs.md", abs_x },
+		{ "agents/dangling.md", "nowhere.md" },
+		{ "agents/self.md", "self.md" },
+		{ "agents/ping.md", "pong.md" },
+		{ "agents/pong.md", "ping.md" },
+		{ "agents/plain-link", "real.md" },
+		{ "commands/linked", "../../links-out/cmds" },
+		{ "commands/sub/inner.md", "../c.md" },
+		{ "skills/real/linked.md", "../../../links-out/x.md" },
+		{ "skills/real/linked-dir", "../../../links-out/cmds" },
+		{ "skills/real/self-ref", "SKILL.md" },
+		{ "skills/linked-skill", "../../links-out/skill" },
+		{ "skills/alias-skill", "real" },
+		{ "skills/file-link/SKILL.md",
+		  "../../../links-out/skill/SKILL.md" },
+		{ "rules/lr.md", "r.md" },
+	};
+
+	CHECK(tmp_write_str(out, "x.md", "---\nname: x\n---\nx\n") == 0);
+	CHECK(tmp_write_str(out, "cmds/hidden.md", "hidden\n") == 0);
+	CHECK(tmp_write_str(out, "skill/SKILL.md", "# S\n\nA skill.\n") == 0);
+	CHECK(tmp_write_str(root, "agents/real.md", "real\n") == 0);
+	CHECK(tmp_write_str(root, "commands/c.md", "cmd\n") == 0);
+	CHECK(tmp_write_str(root, "skills/real/SKILL.md", "# R\n") == 0);
+	CHECK(tmp_write_str(root, "skills/file-link/notes.md", "n\n") == 0);
+	CHECK(tmp_write_str(root, "rules/r.md", "rule\n") == 0);
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		CHECK(make_link(root, links[i].rel, links[i].target) == 0);
+
+	CHECK(source_scan(&src, root, NULL, &err) == 0);
+	CHECK(err == NULL);
+	CHECK(count_kind(&src, ARTIFACT_AGENT) == 1);
+	CHECK(count_kind(&src, ARTIFACT_COMMAND) == 1);
+	CHECK(count_kind(&src, ARTIFACT_RULE) == 1);
+	CHECK(count_kind(&src, ARTIFACT_SKILL) == 1);
+	a = source_find(&src, ARTIFACT_SKILL, "real");
+	CHECK(a && a->nfiles == 1);
+
+	check_note(&src, root, "agents/inside.md", true, inside);
+	check_note(&src, root, "agents/up.md", true, up);
+	check_note(&src, root, "agents/outside.md", true, outside);
+	check_note(&src, root, "agents/abs.md", true, out_any);
+	check_note(&src, root, "agents/dangling.md", true, dangling);
+	check_note(&src, root, "agents/self.md", true, loop);
+	check_note(&src, root, "agents/ping.md", true, loop);
+	check_note(&src, root, "agents/pong.md", true, loop);
+	CHECK(notes_about(&src, root, "agents/plain-link") == 0);
+	check_note(&src, root, "commands/linked", true, out_any);
+	check_note(&src, root, "commands/sub/inner.md", true, in_any);
+	check_note(&src, root, "skills/real/linked.md", true, out_any);
+	check_note(&src, root, "skills/real/linked-dir", true, out_any);
+	check_note(&src, root, "skills/real/self-ref", true, in_any);
+	check_note(&src, root, "skills/linked-skill", true, out_any);
+	check_note(&src, root, "skills/alias-skill", true, in_any);
+	check_note(&src, root, "skills/file-link/SKILL.md", true, out_any);
+	check_note(&src, root, "rules/lr.md", true, in_any);
+	CHECK(src.nnotes == 17);
+	check_notes_sane(&src, root);
+	/* an inside link is not called outside, nor a loop dangling */
+	for (size_t i = 0; i < src.nnotes; i++) {
+		const char *p = src.notes[i].path, *why = src.notes[i].reason;
+
+		if (str_ends_with(p, "/inside.md") ||
+		    str_ends_with(p, "/lr.md") || str_ends_with(p, "/up.md"))
+			CHECK(!strstr(why, "outside") &&
+			      !strstr(why, "does not exist") &&
+			      !strstr(why, "loop"));
+		if (str_ends_with(p, "/self.md"))
+			CHECK(!strstr(why, "does not exist") &&
+			      !strstr(why, "outside"));
+		if (str_ends_with(p, "/dangling.md"))
+			CHECK(!strstr(why, "loop") && !strstr(why, "outside"));
+	}
+	source_release(&src);
+	free(err);
+	free(root);
+	free(out);
+	free(abs_x);
+}
+
+/* Kind folders, units, frameworks/ and addons/ that are symlinks. */
+static void test_notes_linked_folders(const char *tmp)
+{
+	static const char *const outside[] = { "outside SOURCE",
+					       "never followed", NULL };
+	static const char *const dangling[] = { "does not exist", NULL };
+	static const char *const loop[] = { "loop", NULL };
+	static const char *const to_commands[] = { "(to 'commands')", NULL };
+	static const char *const to_real[] = { "(to 'real-fw')", NULL };
+	static const char *const to_fw[] = { "(to 'frameworks')", NULL };
+	char *root = path_join(tmp, "linked-kinds");
+	struct source src;
+	char *err = NULL;
+
+	/* a flat tree */
+	CHECK(tmp_write_str(tmp, "linked-out/agents/x.md", "x\n") == 0);
+	CHECK(tmp_write_str(root, "commands/c.md", "c\n") == 0);
+	CHECK(make_link(root, "agents", "../linked-out/agents") == 0);
+	CHECK(make_link(root, "rules", "commands") == 0);
+	CHECK(make_link(root, "skills", "gone") == 0);
+	CHECK(source_scan(&src, root, NULL, &err) == 0);
+	CHECK(err == NULL);
+	CHECK(src.nartifacts == 1);
+	CHECK(source_find(&src, ARTIFACT_COMMAND, "c") != NULL);
+	check_note(&src, root, "agents", true, outside);
+	check_note(&src, root, "rules", true, to_commands);
+	check_note(&src, root, "skills", true, dangling);
+	CHECK(src.nnotes == 3);
+	source_release(&src);
+
+	/* units and kind folders of an AIWG tree */
+	free(root);
+	root = path_join(tmp, "linked-units");
+	CHECK(tmp_write_str(root, FW "real-fw/commands/c.md", "c\n") == 0);
+	CHECK(tmp_write_str(root, AD "ad/rules/r.md", "r\n") == 0);
+	CHECK(make_link(root, FW "linked-fw", "../../../../linked-out") == 0);
+	CHECK(make_link(root, FW "alias-fw", "real-fw") == 0);
+	CHECK(make_link(root, FW "real-fw/agents",
+			"../../../../../linked-out/agents") == 0);
+	CHECK(make_link(root, FW "real-fw/skills", "gone") == 0);
+	CHECK(make_link(root, AD "loop-ad", "loop-ad") == 0);
+	CHECK(source_scan(&src, root, NULL, &err) == 0);
+	CHECK(err == NULL);
+	CHECK(src.aiwg && src.nunits == 2);
+	check_unit(&src, 0, "real-fw", UNIT_FRAMEWORK, FW "real-fw");
+	check_unit(&src, 1, "ad", UNIT_ADDON, AD "ad");
+	CHECK(src.nartifacts == 2);
+	CHECK(source_find(&src, ARTIFACT_AGENT, "x") == NULL);
+	check_note(&src, root, FW "linked-fw", true, outside);
+	check_note(&src, root, FW "alias-fw", true, to_real);
+	check_note(&src, root, FW "real-fw/agents", true, outside);
+	check_note(&src, root, FW "real-fw/skills", true, dangling);
+	check_note(&src, root, AD "loop-ad", true, loop);
+	CHECK(src.nnotes == 5);
+	check_notes_sane(&src, root);
+	source_release(&src);
+
+	/* frameworks/ itself a link out of SOURCE; addons/ one inside */
+	free(root);
+	root = path_join(tmp, "linked-fwdir");
+	CHECK(tmp_write_str(tmp, "linked-fws/fw/agents/a.md", "a\n") == 0);
+	CHECK(tmp_write_str(root, AD "ad/agents/b.md", "b\n") == 0);
+	CHECK(make_link(root, "agentic/code/frameworks",
+			"../../../linked-fws") == 0);
+	CHECK(source_scan(&src, root, NULL, &err) == 0);
+	CHECK(err == NULL);
+	CHECK(src.aiwg && src.nunits == 1);
+	check_unit(&src, 0, "ad", UNIT_ADDON, AD "ad");
+	CHECK(source_find(&src, ARTIFACT_AGENT, "a") == NULL);
+	CHECK(source_find(&src, ARTIFACT_AGENT, "b") != NULL);
+	check_note(&src, root, "agentic/code/frameworks", true, outside);
+	CHECK(src.nnotes == 1);
+	source_release(&src);
+
+	free(root);
+	root = path_join(tmp, "linked-addir");
+	CHECK(tmp_write_str(root, FW "fw/agents/a.md", "a\n") == 0);
+	CHECK(make_link(root, "agentic/code/addons", "frameworks") == 0);
+	CHECK(source_scan(&src, root, NULL, &err) == 0);
+	CHECK(err == NULL);
+	CHECK(src.aiwg && src.nunits == 1);
+	check_unit(&src, 0, "fw", UNIT_FRAMEWORK, FW "fw");
+	CHECK(src.nartifacts == 1 && src.nshadowed == 0);
+	check_note(&src, root, "agentic/code/addons", true, to_fw);
+	CHECK(src.nnotes == 1);
+	source_release(&src);
+	free(err);
+	free(root);
+}
+
+/* Folders more than 32 deep below commands/ or a skill are not scanned. */
+static void test_notes_deep(const char *tmp)
+{
+	static const char *const deep[] = { "more than 32 folders deep", NULL };
+	char *root = path_join(tmp, "too-deep");
+	struct buf cmd = BUF_INIT, skill = BUF_INIT, rel = BUF_INIT;
+	const struct artifact *a;
+	struct source src;
+	char *err = NULL;
+
+	buf_adds(&cmd, "commands");
+	buf_adds(&skill, "skills/s");
+	for (int i = 1; i <= 32; i++) {
+		buf_addf(&cmd, "/d%02d", i);
+		buf_addf(&skill, "/e%02d", i);
+	}
+	buf_addf(&rel, "%s/ok.md", cmd.data);
+	CHECK(tmp_write_str(root, rel.data, "ok\n") == 0);
+	buf_reset(&rel);
+	buf_addf(&rel, "%s/d33/too-deep.md", cmd.data);
+	CHECK(tmp_write_str(root, rel.data, "no\n") == 0);
+	buf_reset(&rel);
+	buf_addf(&rel, "%s/d33/d34/deeper.md", cmd.data);
+	CHECK(tmp_write_str(root, rel.data, "no\n") == 0);
+	CHECK(tmp_write_str(root, "skills/s/SKILL.md", "# S\n") == 0);
+	buf_reset(&rel);
+	buf_addf(&rel, "%s/ok.txt", skill.data);
+	CHECK(tmp_write_str(root, rel.data, "ok\n") == 0);
+	buf_reset(&rel);
+	buf_addf(&rel, "%s/e33/x.txt", skill.data);
+	CHECK(tmp_write_str(root, rel.data, "no\n") == 0);
+
+	CHECK(source_scan(&src, root, NULL, &err) == 0);
+	CHECK(err == NULL);
+	a = source_find(&src, ARTIFACT_COMMAND, "ok");
+	buf_reset(&rel);
+	buf_addf(&rel, "%s/ok.md", cmd.data);
+	CHECK(a && path_is(a->path, root, rel.data));
+	CHECK(source_find(&src, ARTIFACT_COMMAND, "too-deep") == NULL);
+	CHECK(source_find(&src, ARTIFACT_COMMAND, "deeper") == NULL);
+	CHECK(count_kind(&src, ARTIFACT_COMMAND) == 1);
+	a = source_find(&src, ARTIFACT_SKILL, "s");
+	CHECK(a && a->nfiles == 2);
+	CHECK(a && a->nfiles == 2 && !strcmp(a->files[0], "SKILL.md") &&
+	      !strncmp(a->files[1], "e01/e02/", 8) &&
+	      str_ends_with(a->files[1], "/e32/ok.txt"));
+
+	buf_reset(&rel);
+	buf_addf(&rel, "%s/d33", cmd.data);
+	check_note(&src, root, rel.data, true, deep);
+	buf_reset(&rel);
+	buf_addf(&rel, "%s/e33", skill.data);
+	check_note(&src, root, rel.data, true, deep);
+	CHECK(src.nnotes == 2);
+	source_release(&src);
+	buf_release(&cmd);
+	buf_release(&skill);
+	buf_release(&rel);
+	free(err);
+	free(root);
+}
+
+/* Markdown sources over 1 MiB are left out; skill files over 64 MiB noted. */
+static void test_notes_large(const char *tmp)
+{
+	static const char *const big_md[] = { "over 1 MiB", "left out", NULL };
+	static const char *const big_file[] = { "over 64 MiB", NULL };
+	char *root = path_join(tmp, "large");
+	const struct artifact *a;
+	struct source src;
+	char *err = NULL;
+
+	CHECK(make_sized(root, "agents/edge.md", SOURCE_MAX_TEXT) == 0);
+	CHECK(make_sized(root, "agents/big.md", SOURCE_MAX_TEXT + 1) == 0);
+	CHECK(make_sized(root, "commands/sub/big.md", SOURCE_MAX_TEXT + 1) ==
+	      0);
+	CHECK(tmp_write_str(root, "commands/small.md", "s\n") == 0);
+	CHECK(make_sized(root, "rules/big.md", 3 * SOURCE_MAX_TEXT) == 0);
+	CHECK(tmp_write_str(root, "rules/ok.md", "ok\n") == 0);
+	CHECK(make_sized(root, "skills/big/SKILL.md", SOURCE_MAX_TEXT + 1) ==
+	      0);
+	CHECK(tmp_write_str(root, "skills/ok/SKILL.md", "# Ok\n") == 0);
+	CHECK(make_sized(root, "skills/ok/data.bin", 2 * SOURCE_MAX_TEXT) == 0);
+	CHECK(make_sized(root, "skills/ok/edge.bin", SOURCE_MAX_FILE) == 0);
+	CHECK(make_sized(root, "skills/ok/huge.bin",
+			 (off_t)SOURCE_MAX_FILE + 1) == 0);
+
+	CHECK(source_scan(&src, root, NULL, &err) == 0);
+	CHECK(err == NULL);
+	CHECK(source_find(&src, ARTIFACT_AGENT, "edge") != NULL);
+	CHECK(source_find(&src, ARTIFACT_AGENT, "big") == NULL);
+	CHECK(count_kind(&src, ARTIFACT_AGENT) == 1);
+	CHECK(source_find(&src, ARTIFACT_COMMAND, "big") == NULL);
+	CHECK(count_kind(&src, ARTIFACT_COMMAND) == 1);
+	CHECK(source_find(&src, ARTIFACT_RULE, "big") == NULL);
+	CHECK(count_kind(&src, ARTIFACT_RULE) == 1);
+	CHECK(source_find(&src, ARTIFACT_SKILL, "big") == NULL);
+	a = source_find(&src, ARTIFACT_SKILL, "ok");
+	CHECK(a && a->nfiles == 4);
+
+	check_note(&src, root, "agents/big.md", true, big_md);
+	check_note(&src, root, "commands/sub/big.md", true, big_md);
+	check_note(&src, root, "rules/big.md", true, big_md);
+	check_note(&src, root, "skills/big/SKILL.md", true, big_md);
+	check_note(&src, root, "skills/ok/huge.bin", true, big_file);
+	CHECK(notes_about(&src, root, "agents/edge.md") == 0);
+	CHECK(notes_about(&src, root, "skills/ok/data.bin") == 0);
+	CHECK(notes_about(&src, root, "skills/ok/edge.bin") == 0);
+	CHECK(src.nnotes == 5);
+	source_release(&src);
+
+	/* an index too large: noted, not a rule */
+	free(root);
+	root = path_join(tmp, "large-index");
+	CHECK(make_sized(root, "rules/RULES-INDEX.md", SOURCE_MAX_TEXT + 1) ==
+	      0);
+	CHECK(source_scan(&src, root, NULL, &err) == 0);
+	CHECK(source_find(&src, ARTIFACT_RULE, "RULES-INDEX") == NULL);
+	check_note(&src, root, "rules/RULES-INDEX.md", true, big_md);
+	CHECK(src.nnotes == 1);
+	source_release(&src);
+	free(err);
+	free(root);
+}
+
+/* Names with control characters or bytes that are not UTF-8: kept, noted. */
+static void test_notes_names(const char *tmp)
+{
+	static const char *const odd[] = { "control character", "not UTF-8",
+					   NULL };
+	static const char *const noted[] = {
+		"agents/bad\nname.md",	"agents/lat\xE9.md",
+		"agents/del\x7F.md",	"agents/tab\there.md",
+		"agents/ov\xC0\xAF.md", "commands/c\x01.md",
+		"rules/r\xFF.md",	"skills/ok/f\nile.txt",
+		"skills/ok/d\xFFir",	"skills/ok/d\xFFir/y\tz",
+	};
+	char *root = path_join(tmp, "odd-bytes");
+	const struct artifact *a;
+	struct source src;
+	char *err = NULL;
+
+	/* the folder "d\xFFir" comes with the file in it */
+	for (size_t i = 0; i < ARRAY_SIZE(noted); i++)
+		if (!str_ends_with(noted[i], "d\xFFir"))
+			CHECK(tmp_write_str(root, noted[i], "x\n") == 0);
+	CHECK(tmp_write_str(root, "agents/caf\xC3\xA9 \xF0\x9F\x98\x80.md",
+			    "fine\n") == 0);
+	CHECK(tmp_write_str(root, "skills/sk\nill/SKILL.md", "# S\n") == 0);
+	CHECK(tmp_write_str(root, "skills/ok/SKILL.md", "# Ok\n") == 0);
+	CHECK(tmp_write_str(root, "skills/ok/d\xFFir/x.txt", "x\n") == 0);
+
+	CHECK(source_scan(&src, root, NULL, &err) == 0);
+	CHECK(err == NULL);
+	/* all kept, under their names as they are */
+	CHECK(count_kind(&src, ARTIFACT_AGENT) == 6);
+	CHECK(source_find(&src, ARTIFACT_AGENT, "bad\nname") != NULL);
+	CHECK(source_find(&src, ARTIFACT_AGENT, "lat\xE9") != NULL);
+	CHECK(source_find(&src, ARTIFACT_COMMAND, "c\x01") != NULL);
+	CHECK(source_find(&src, ARTIFACT_RULE, "r\xFF") != NULL);
+	CHECK(source_find(&src, ARTIFACT_SKILL, "sk\nill") != NULL);
+	a = source_find(&src, ARTIFACT_SKILL, "ok");
+	CHECK(a && a->nfiles == 4);
+
+	for (size_t i = 0; i < ARRAY_SIZE(noted); i++)
+		check_note(&src, root, noted[i], false, odd);
+	/* plain UTF-8 is fine; skill ids are normalized, not noted */
+	CHECK(notes_about(&src, root,
+			  "agents/caf\xC3\xA9 \xF0\x9F\x98\x80.md") == 0);
+	CHECK(notes_about(&src, root, "skills/sk\nill") == 0);
+	CHECK(notes_about(&src, root, "skills/sk\nill/SKILL.md") == 0);
+	CHECK(notes_about(&src, root, "skills/ok/d\xFFir/x.txt") == 0);
+	CHECK(src.nnotes == ARRAY_SIZE(noted));
+	check_notes_sane(&src, root);
+	source_release(&src);
+	free(err);
+	free(root);
+}
+
 int main(void)
 {
 	char *tmp = tmp_dir("source");
 
+	/* a scan that opens a FIFO hangs: fail instead of waiting */
+	alarm(60);
 	aiwg_root = tmp_examples("aiwg");
 	flat_root = tmp_examples("flat");
 	CHECK(tmp != NULL);
@@ -939,6 +1601,13 @@ int main(void)
 	test_odd_names(tmp);
 	test_rules_index_scope(tmp);
 	test_addons_only(tmp);
+	test_note_api();
+	test_notes_special(tmp);
+	test_notes_links(tmp);
+	test_notes_linked_folders(tmp);
+	test_notes_deep(tmp);
+	test_notes_large(tmp);
+	test_notes_names(tmp);
 	CHECK(tmp_rm_tree(tmp) == 0);
 	free(tmp);
 	free(aiwg_root);
