@@ -696,6 +696,26 @@ static int rewrite_input(const struct render_job *job, struct render_input *in)
 	return 0;
 }
 
+/*
+ * The error a reader of a view gets when a source cannot be read: what it
+ * can act on (the file is gone, not readable, or the daemon is out of
+ * memory or descriptors); EIO for the rest.
+ */
+static int pass_on(int error)
+{
+	switch (error) {
+	case -ENOENT:
+	case -EACCES:
+	case -ENOMEM:
+	case -EMFILE:
+	case -ENFILE:
+	case -EFBIG:
+		return error;
+	default:
+		return -EIO;
+	}
+}
+
 /* Read every input; one that fails is fatal unless the renderer lists. */
 static int read_inputs(struct render_job *job)
 {
@@ -718,7 +738,7 @@ static int read_inputs(struct render_job *job)
 		log_limited(in->path, LOG_LEVEL_WARNING,
 			    "cannot read source '%s': %s", in->path,
 			    strerror(-in->error));
-		return in->error == -ENOENT ? -ENOENT : -EIO;
+		return pass_on(in->error);
 	}
 	return 0;
 }

@@ -489,18 +489,18 @@ static int note_skill_names(struct model *m)
 	char name[RENDER_SKILL_NAME_MAX + 1];
 	int rc = 0;
 
-	for (size_t i = 0; !rc && m->nplatforms && i < m->src.nartifacts;
-	     i++) {
+	for (size_t i = 0; !rc && m->nplatforms && i < m->src.nartifacts; i++) {
 		const struct artifact *a = &m->src.artifacts[i];
 
 		if (a->kind != ARTIFACT_SKILL)
 			continue;
 		render_skill_name(a->id, name, sizeof(name));
 		if (strcmp(name, a->id))
-			rc = source_note(&m->src, a->path, false,
-					 "skill folder name '%s' is not a valid "
-					 "skill name; views show it as '%s'",
-					 a->id, name);
+			rc = source_note(
+				&m->src, a->path, false,
+				"skill folder name '%s' is not a valid "
+				"skill name; views show it as '%s'",
+				a->id, name);
 	}
 	return rc;
 }

@@ -23,6 +23,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
@@ -795,16 +796,41 @@ static void teardown(struct daemon *d)
 }
 
 /* Check a view answers: a stat of its root goes through the daemon. */
+/*
+ * Whether the view answers: a stat of its mount point, made by a child
+ * process that holds none of the daemon's descriptors. The daemon never
+ * makes a request of its own mounts: killed while one of its threads had
+ * taken such a request, it would wait for the answer in the kernel
+ * forever, unkillable, and its mounts with it.
+ */
 static int check_serving(struct ufs *fs, struct buf *err)
 {
-	struct stat st;
+	int status, rc;
+	pid_t pid = fork();
 
-	if (stat(fs->mountpoint, &st)) {
-		buf_addf(err, "view '%s' does not answer: %s", fs->mountpoint,
-			 strerror(errno));
-		return -errno;
+	if (pid == 0) {
+		struct stat st;
+
+		/*
+		 * Without the daemon's descriptors (of /dev/fuse above all),
+		 * so that the daemon's death aborts its connections and this
+		 * request with them.
+		 */
+		close_range(3, ~0U, 0);
+		_exit(stat(fs->mountpoint, &st) ? (errno & 0xff ? errno : EIO)
+						: 0);
 	}
-	return 0;
+	if (pid < 0) {
+		rc = errno;
+	} else {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		rc = WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+	}
+	if (rc)
+		buf_addf(err, "view '%s' does not answer: %s", fs->mountpoint,
+			 strerror(rc));
+	return -rc;
 }
 
 /*

@@ -112,6 +112,8 @@ void inode_table_free(struct ufs *fs);
  * or fusermount3 already took the mount away.
  */
 #define MOUNTS_PLACEHOLDER_XATTR "user.aiwgfs.placeholder"
+/* The suffix of a placeholder's name until it is marked and in place. */
+#define MOUNTS_PLACEHOLDER_TMP ".aiwgfs-new"
 
 struct mount_entry {
 	char *mountpoint;
@@ -136,9 +138,17 @@ char *mounts_fsname(const char *source);
 int mounts_detach(const char *mountpoint);
 
 /*
+ * Whether a fusermount3 runs for a mount point at or below `repo`: one
+ * still mounting for a daemon killed meanwhile, or one waiting to take a
+ * dead mount away (auto_unmount).
+ */
+bool mounts_helper_running(const char *repo);
+
+/*
  * Create an empty folder at `path` as a placeholder mount point and mark
- * it. 0 or a negative errno; a file system without user extended
- * attributes only costs the mark (logged).
+ * it, atomically: under PATH.aiwgfs-new first, renamed into place only when
+ * nothing is at `path` (else -EEXIST). 0 or a negative errno; a file
+ * system without user extended attributes only costs the mark (logged).
  */
 int mounts_make_placeholder(const char *path);
 
@@ -154,8 +164,9 @@ void mounts_mark_placeholder(int dirfd, const char *name);
 
 /*
  * Remove the marked placeholders at and below the view folder `path` that
- * are empty once their own marked subfolders are gone; anything else is
- * left alone. Returns whether `path` itself was removed.
+ * are empty once their own marked subfolders are gone, and a marked
+ * PATH.aiwgfs-new; anything else is left alone. Returns whether `path`
+ * itself was removed.
  */
 bool mounts_remove_placeholder(const char *path);
 

@@ -548,36 +548,25 @@ static void remove_placeholders(const char *repo)
 	}
 }
 
-static int cmd_umount(int argc, char **argv)
+/* Detach every view mounted under `repo`; the pid of a daemon seen. */
+static int detach_all(const char *repo, pid_t *pid, int *found)
 {
-	struct cli c = { .usage = usage_umount,
-			 .allowed = ALLOW(OPT_REGISTRY) };
 	struct mount_entry *mounts;
-	char *repo;
-	int rc, n, failed = 0;
-	pid_t pid = 0;
+	int failed = 0, n = mounts_list(repo, &mounts);
 
-	rc = parse_cli(&c, argc, argv, 0, 1);
-	if (rc)
-		return rc;
-	repo = resolve_repo(c.nargs ? c.args[0] : NULL);
-	if (!repo)
-		return EXIT_USAGE;
-	n = mounts_list(repo, &mounts);
 	if (n < 0) {
 		fprintf(stderr, "aiwgfs: cannot read the mount table: %s\n",
 			strerror(-n));
-		free(repo);
-		return EXIT_SYSTEM;
+		return -1;
 	}
-	if (!n)
-		printf("nothing of aiwgfs is mounted under %s\n", repo);
+	*found += n;
 	/* Deepest first, in case a view was ever mounted inside another. */
 	for (int i = n - 1; i >= 0; i--) {
 		pid_t p = serving_pid(mounts[i].mountpoint);
+		int rc;
 
 		if (p > 0)
-			pid = p;
+			*pid = p;
 		rc = mounts_detach(mounts[i].mountpoint);
 		if (rc) {
 			fprintf(stderr, "aiwgfs: cannot unmount '%s': %s\n",
@@ -587,11 +576,45 @@ static int cmd_umount(int argc, char **argv)
 		}
 		printf("unmounted %s\n", mounts[i].mountpoint);
 	}
+	mounts_free(mounts, n);
+	return failed;
+}
+
+static int cmd_umount(int argc, char **argv)
+{
+	struct cli c = { .usage = usage_umount,
+			 .allowed = ALLOW(OPT_REGISTRY) };
+	int rc, found = 0, failed = 0;
+	pid_t pid = 0;
+	char *repo;
+
+	rc = parse_cli(&c, argc, argv, 0, 1);
+	if (rc)
+		return rc;
+	repo = resolve_repo(c.nargs ? c.args[0] : NULL);
+	if (!repo)
+		return EXIT_USAGE;
+	/*
+	 * A daemon killed while it mounted may leave fusermount3 finishing
+	 * a mount that appears only now; its auto_unmount takes it away
+	 * soon after. Wait for such helpers (5 s at most), detaching again.
+	 */
+	for (int pass = 0; !failed; pass++) {
+		failed = detach_all(repo, &pid, &found);
+		if (failed || !mounts_helper_running(repo) || pass == 100)
+			break;
+		usleep(50000);
+	}
+	if (failed < 0) {
+		free(repo);
+		return EXIT_SYSTEM;
+	}
+	if (!found)
+		printf("nothing of aiwgfs is mounted under %s\n", repo);
 	wait_for_exit(pid);
 	remove_placeholders(repo);
 	if (!failed)
 		git_exclude_update(repo, NULL, 0);
-	mounts_free(mounts, n);
 	free(repo);
 	return failed ? EXIT_SYSTEM : EXIT_OK;
 }

@@ -136,6 +136,44 @@ char *mounts_fsname(const char *source)
 	return buf_detach(&b, NULL);
 }
 
+bool mounts_helper_running(const char *repo)
+{
+	size_t rlen = strlen(repo);
+	struct dirent *de;
+	bool found = false;
+	DIR *proc = opendir("/proc");
+
+	while (proc && !found && (de = readdir(proc))) {
+		char path[300], args[8192];
+		const char *arg, *end;
+		ssize_t n;
+		int fd;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, args, sizeof(args) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		args[n] = '\0';
+		end = args + n;
+		arg = strrchr(args, '/') ? strrchr(args, '/') + 1 : args;
+		if (strcmp(arg, "fusermount3"))
+			continue;
+		for (arg = args; arg < end; arg += strlen(arg) + 1)
+			if (!strncmp(arg, repo, rlen) &&
+			    (arg[rlen] == '/' || !arg[rlen]))
+				found = true;
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}
+
 int mounts_detach(const char *mountpoint)
 {
 	pid_t pid;
@@ -164,33 +202,6 @@ int mounts_detach(const char *mountpoint)
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return WIFEXITED(status) && WEXITSTATUS(status) == 127 ? -ENOENT
 								       : -EPERM;
-	return 0;
-}
-
-int mounts_make_placeholder(const char *path)
-{
-	if (mkdir(path, 0755))
-		return -errno;
-	if (lsetxattr(path, MOUNTS_PLACEHOLDER_XATTR, "1", 1, 0))
-		log_warning("cannot mark '%s' as aiwgfs's own (%s); if the "
-			    "daemon is killed, remove the empty folder by hand",
-			    path, strerror(errno));
-	return 0;
-}
-
-int mounts_make_placeholder_file(const char *path)
-{
-	int fd =
-		open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		     0644);
-
-	if (fd < 0)
-		return -errno;
-	if (fsetxattr(fd, MOUNTS_PLACEHOLDER_XATTR, "1", 1, 0))
-		log_warning("cannot mark '%s' as aiwgfs's own (%s); if the "
-			    "daemon is killed, remove the empty file by hand",
-			    path, strerror(errno));
-	close(fd);
 	return 0;
 }
 
@@ -254,8 +265,79 @@ static bool remove_marked(const char *path, int depth)
 	return is_marked(path) && !rmdir(path);
 }
 
+/*
+ * A placeholder is made under a temporary name, marked, then renamed into
+ * place without replacing anything: a daemon killed at any point leaves
+ * either nothing at `path` or a marked placeholder that umount removes,
+ * never an unmarked one that would look like the user's.
+ */
+static char *placeholder_tmp(const char *path)
+{
+	struct buf b = BUF_INIT;
+
+	buf_addf(&b, "%s" MOUNTS_PLACEHOLDER_TMP, path);
+	return buf_detach(&b, NULL);
+}
+
+static int place(const char *tmp, const char *path, bool dir)
+{
+	int rc = 0;
+
+	if (lsetxattr(tmp, MOUNTS_PLACEHOLDER_XATTR, "1", 1, 0))
+		log_warning("cannot mark '%s' as aiwgfs's own (%s); if the "
+			    "daemon is killed, remove the empty %s by hand",
+			    path, strerror(errno), dir ? "folder" : "file");
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE)) {
+		rc = -errno;
+		if (dir)
+			rmdir(tmp);
+		else
+			unlink(tmp);
+	}
+	return rc;
+}
+
+int mounts_make_placeholder(const char *path)
+{
+	char *tmp = placeholder_tmp(path);
+	int rc;
+
+	if (!tmp)
+		return -ENOMEM;
+	/* one left by a daemon killed before its rename */
+	remove_marked(tmp, 0);
+	rc = mkdir(tmp, 0755) ? -errno : place(tmp, path, true);
+	free(tmp);
+	return rc;
+}
+
+int mounts_make_placeholder_file(const char *path)
+{
+	char *tmp = placeholder_tmp(path);
+	int fd, rc;
+
+	if (!tmp)
+		return -ENOMEM;
+	remove_marked(tmp, 0);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
+	if (fd < 0) {
+		rc = -errno;
+	} else {
+		close(fd);
+		rc = place(tmp, path, false);
+	}
+	free(tmp);
+	return rc;
+}
+
 bool mounts_remove_placeholder(const char *path)
 {
+	char *tmp = placeholder_tmp(path);
+
+	if (tmp)
+		remove_marked(tmp, 0);
+	free(tmp);
 	return remove_marked(path, 0);
 }
 

@@ -65,6 +65,9 @@ wait_daemons() {
 # started in the background (by pid); teardown unmounts and ends them.
 EXTRA_REPOS=()
 BG_PIDS=()
+# Commands (one string each) that teardown runs last, before removing
+# $SCRATCH: unmounting a scratch file system, say.
+CLEANUPS=()
 
 teardown() {
 	local rc=$? r p
@@ -78,6 +81,9 @@ teardown() {
 		timeout 10 tail --pid="$p" -f /dev/null 2>/dev/null || kill -KILL "$p" 2>/dev/null || true
 	done
 	wait_daemons || rc=1
+	for p in "${CLEANUPS[@]}"; do
+		eval "$p" || rc=1
+	done
 	if compgen -G "$SCRATCH/sanitizer*" >/dev/null; then
 		echo "FAIL: $TEST_NAME: sanitizer reports:" >&2
 		cat "$SCRATCH"/sanitizer* >&2
