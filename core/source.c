@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,13 +100,6 @@ static bool is_dir(const char *path)
 	struct stat st;
 
 	return !lstat(path, &st) && S_ISDIR(st.st_mode);
-}
-
-static bool is_file(const char *path)
-{
-	struct stat st;
-
-	return !lstat(path, &st) && S_ISREG(st.st_mode);
 }
 
 struct scan {
@@ -389,10 +383,10 @@ static int fits(struct scan *s, const char *path, bool *ok)
 		return 0;
 	*ok = false;
 	return source_note(s->src, path, true,
-			   "is %.1f MiB; Markdown sources over %u MiB are left "
-			   "out of the views (each view would keep a copy in "
-			   "memory): split it",
-			   (double)st.st_size / (1 << 20),
+			   "is %jd bytes; Markdown sources over %u bytes (%u "
+			   "MiB) are left out of the views (each view would "
+			   "keep a copy in memory): split it",
+			   (intmax_t)st.st_size, SOURCE_MAX_TEXT,
 			   SOURCE_MAX_TEXT >> 20);
 }
 
@@ -500,6 +494,7 @@ static int note_executables(struct scan *s, const char *sdir)
 {
 	struct source *src = s->src;
 	struct artifact *a = &src->artifacts[src->nartifacts - 1];
+	size_t kept = 0;
 	struct stat st;
 	int dfd, rc = 0;
 
@@ -509,23 +504,29 @@ static int note_executables(struct scan *s, const char *sdir)
 	if (!a->exec)
 		return -ENOMEM;
 	dfd = open(sdir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	for (size_t i = 0; !rc && dfd >= 0 && i < a->nfiles; i++) {
+	for (size_t i = 0; i < a->nfiles; i++) {
+		bool have =
+			!rc && dfd >= 0 &&
+			!fstatat(dfd, a->files[i], &st, AT_SYMLINK_NOFOLLOW);
 		char *path;
 
-		if (fstatat(dfd, a->files[i], &st, AT_SYMLINK_NOFOLLOW))
+		if (!have || st.st_size <= SOURCE_MAX_FILE) {
+			a->exec[kept] = have && (st.st_mode & S_IXUSR);
+			a->files[kept++] = a->files[i];
 			continue;
-		a->exec[i] = (st.st_mode & S_IXUSR) != 0;
-		if (st.st_size <= SOURCE_MAX_FILE)
-			continue;
+		}
+		/* Too large to be read through a view: not listed at all. */
 		path = path_join(sdir, a->files[i]);
 		rc = path ? source_note(src, path, true,
-					"is %.1f MiB; files over %u MiB cannot "
-					"be read through the views",
-					(double)st.st_size / (1 << 20),
+					"is %jd bytes; files over %u bytes (%u "
+					"MiB) are left out of the views",
+					(intmax_t)st.st_size, SOURCE_MAX_FILE,
 					SOURCE_MAX_FILE >> 20)
 			  : -ENOMEM;
 		free(path);
+		free(a->files[i]);
 	}
+	a->nfiles = kept;
 	if (dfd >= 0)
 		close(dfd);
 	return rc;
@@ -591,21 +592,24 @@ static int scan_rules(struct scan *s, const char *dir, size_t unit)
 {
 	struct names none = { 0 }, files = { 0 };
 	char *index = path_join(dir, "RULES-INDEX.md");
+	struct stat st;
 	bool ok;
 	int rc;
 
 	if (!index)
 		return -ENOMEM;
-	if (is_file(index)) {
-		/* An index stands for the whole folder. */
+	if (lstat(index, &st)) {
+		rc = list_dir(s, dir, &files, NULL, ODD_MD);
+		if (!rc)
+			rc = scan_md_files(s, ARTIFACT_RULE, dir, &files, unit);
+	} else if (!S_ISREG(st.st_mode)) {
+		/* An index stands for the whole folder, even unusable. */
+		rc = note_odd(s, dir, "RULES-INDEX.md", mode_type(st.st_mode));
+	} else {
 		rc = fits(s, index, &ok);
 		if (!rc && ok)
 			rc = add_artifact(s, ARTIFACT_RULE, "RULES-INDEX",
 					  index, unit, &none);
-	} else {
-		rc = list_dir(s, dir, &files, NULL, ODD_MD);
-		if (!rc)
-			rc = scan_md_files(s, ARTIFACT_RULE, dir, &files, unit);
 	}
 	names_free(&files);
 	free(index);

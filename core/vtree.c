@@ -81,7 +81,6 @@ static void vnode_free(struct vnode *n)
 	free(n);
 }
 
-/* While building, children are unsorted; lookups are linear. */
 /*
  * Children are kept sorted as they are added, so that a folder of
  * hundreds of files is built in n log n comparisons.
@@ -240,6 +239,23 @@ static char *part_name(const char *name, unsigned k)
 	return buf_detach(&b, NULL);
 }
 
+/* Take the file `n`, just added, out of view `v` again. */
+static void vnode_drop(struct view *v, struct vnode *n)
+{
+	struct vnode *dir = n->parent;
+
+	for (size_t i = 0; i < dir->nchildren; i++) {
+		if (dir->children[i] != n)
+			continue;
+		memmove(dir->children + i, dir->children + i + 1,
+			(dir->nchildren - i - 1) * sizeof(*dir->children));
+		dir->nchildren--;
+		v->nfiles--;
+		vnode_free(n);
+		return;
+	}
+}
+
 static int vnode_rename(struct view *v, struct vnode *n, char *name)
 {
 	char *path = n->parent && *n->parent->path
@@ -283,13 +299,30 @@ static int split_parts(struct model *m, struct view *v, struct vnode *n)
 {
 	char *dir = n->parent && *n->parent->path ? n->parent->path : "";
 	int parts = render_count_parts(m, n), rc = 0;
-	char *base;
+	char *base, *last;
 
 	if (parts <= 1)
 		return 0;
 	base = strdup(n->name);
-	if (!base)
+	last = base ? part_name(base, (unsigned)parts) : NULL;
+	if (!last) {
+		free(base);
 		return -ENOMEM;
+	}
+	/* The last part has the longest name: if it fits, they all do. */
+	if (strlen(last) > 255) {
+		rc = source_note(&m->src, n->artifact->path, true,
+				 "%s splits it into %d parts, and the name of "
+				 "the last, '%s', is over 255 bytes, so %s "
+				 "leaves it out: shorten the name",
+				 n->platform->name, parts, last,
+				 n->platform->name);
+		vnode_drop(v, n);
+		free(last);
+		free(base);
+		return rc;
+	}
+	free(last);
 	for (int k = 2; !rc && k <= parts; k++) {
 		char *name = part_name(base, (unsigned)k);
 		char *path = name ? path_join(dir, name) : NULL;
@@ -297,7 +330,6 @@ static int split_parts(struct model *m, struct view *v, struct vnode *n)
 
 		if (!path)
 			rc = -ENOMEM;
-		rc = name_fits(m, v, n->platform, path, n->artifact->path, rc);
 		if (pn) {
 			vnode_set(pn, n->platform, n->renderer, n->artifact);
 			pn->part = (unsigned)k;

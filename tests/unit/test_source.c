@@ -1182,13 +1182,14 @@ static void test_notes_special(const char *tmp)
 	check_notes_sane(&src, root);
 	source_release(&src);
 
-	/* a RULES-INDEX.md that is a FIFO stands for nothing */
+	/* a RULES-INDEX.md that is a FIFO stands for nothing: no rules */
 	free(root);
 	root = path_join(tmp, "special-index");
 	CHECK(make_fifo(root, "rules/RULES-INDEX.md") == 0);
 	CHECK(tmp_write_str(root, "rules/detail.md", "d\n") == 0);
 	CHECK(source_scan(&src, root, NULL, &err) == 0);
 	CHECK(source_find(&src, ARTIFACT_RULE, "RULES-INDEX") == NULL);
+	CHECK(count_kind(&src, ARTIFACT_RULE) == 0);
 	check_note(&src, root, "rules/RULES-INDEX.md", true, fifo);
 	CHECK(src.nnotes == 1);
 	source_release(&src);
@@ -1461,8 +1462,10 @@ static void test_notes_deep(const char *tmp)
 /* Markdown sources over 1 MiB are left out; skill files over 64 MiB noted. */
 static void test_notes_large(const char *tmp)
 {
-	static const char *const big_md[] = { "over 1 MiB", "left out", NULL };
-	static const char *const big_file[] = { "over 64 MiB", NULL };
+	static const char *const big_md[] = { "over 1048576 bytes (1 MiB)",
+					      "left out", NULL };
+	static const char *const big_file[] = { "over 67108864 bytes (64 MiB)",
+						"left out", NULL };
 	char *root = path_join(tmp, "large");
 	const struct artifact *a;
 	struct source src;
@@ -1494,7 +1497,10 @@ static void test_notes_large(const char *tmp)
 	CHECK(count_kind(&src, ARTIFACT_RULE) == 1);
 	CHECK(source_find(&src, ARTIFACT_SKILL, "big") == NULL);
 	a = source_find(&src, ARTIFACT_SKILL, "ok");
-	CHECK(a && a->nfiles == 4);
+	/* huge.bin is left out of the listing, not just noted */
+	CHECK(a && a->nfiles == 3);
+	for (size_t i = 0; a && i < a->nfiles; i++)
+		CHECK(strcmp(a->files[i], "huge.bin") != 0);
 
 	check_note(&src, root, "agents/big.md", true, big_md);
 	check_note(&src, root, "commands/sub/big.md", true, big_md);
