@@ -4,9 +4,8 @@
 # the repository, or between two views, fail with EXDEV (each view is a
 # mount of its own), so mv copies and the source stays until the copy is
 # whole; a rename onto a synthesized name fails with EROFS (a link with
-# EEXIST) and both
-# files keep their bytes; a real folder that the view also fills cannot be
-# renamed away from its synthesized half. A real symlink inside a view that
+# EEXIST) and both files keep their bytes; a real folder that the view also
+# fills cannot be renamed away from its synthesized half. A real symlink inside a view that
 # points out of the repository is shown as the link it is: the daemon never
 # follows it (readlink gives the target, reading goes through the kernel
 # like any link).
