@@ -273,6 +273,26 @@ void cache_release(struct cache *c, struct cache_entry *e)
 		entry_free(e);
 }
 
+void cache_retire(struct cache *c, struct cache_entry *e)
+{
+	bool dead = false;
+
+	if (!e)
+		return;
+	pthread_mutex_lock(&c->lock);
+	assert(e->refs > 0);
+	if (--e->refs == 0) {
+		if (e->in_map) {
+			map_remove(c, e);
+			c->evictions++;
+		}
+		dead = true;
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (dead)
+		entry_free(e);
+}
+
 void cache_get_stats(struct cache *c, struct cache_stats *st)
 {
 	pthread_mutex_lock(&c->lock);

@@ -475,7 +475,7 @@ static bool check_inode(struct ufs *fs, struct inode *in, void *arg)
 	if (same || !vn->parent) {
 		/* The table is locked here: swap the held version by hand. */
 		in->key = e->key;
-		cache_release(fs->cache, in->entry);
+		cache_retire(fs->cache, in->entry);
 		in->entry = e;
 		if (!same)
 			add_inode_change(c, inode_id(fs, in));
@@ -975,6 +975,14 @@ static int serve(struct daemon *d)
 	 * after a full read of the generated large tree: 60 MB to 51 MB).
 	 */
 	mallopt(M_ARENA_MAX, 1);
+	/*
+	 * Rendered files of 64 KiB and more get pages of their own, given
+	 * back when the version goes. By default the threshold rises with
+	 * every such free, and then old versions of large index pages leave
+	 * holes in the heap that are never given back (a soak of edits grew
+	 * to twice the cache bound).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	signals_block(&set);
 	sig_fd = signalfd(-1, &set, SFD_CLOEXEC);
 	d->event_fd = eventfd(0, EFD_CLOEXEC);

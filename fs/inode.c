@@ -77,7 +77,11 @@ static void inode_destroy(struct ufs *fs, struct inode *in)
 		close(in->fd);
 	if (in->io_fd >= 0)
 		close(in->io_fd);
-	cache_release(fs->cache, in->entry);
+	/* a frozen version is one the source has moved past */
+	if (in->vn == &vnode_gone)
+		cache_retire(fs->cache, in->entry);
+	else
+		cache_release(fs->cache, in->entry);
 	free(in);
 }
 

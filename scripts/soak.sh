@@ -44,6 +44,11 @@ pid=$(getfattr --only-values -n user.aiwgfs.status "$repo/.claude" |
 	awk '$1 == "pid" { print $2 }')
 fds() { ls "/proc/$pid/fd" | wc -l; }
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$pid/status"; }
+# figure NAME: one figure of the .claude view's status (see aiwgfs status).
+figure() {
+	getfattr --only-values -n user.aiwgfs.status "$repo/.claude" 2>/dev/null |
+		awk -v k="$1" '$1 == k { print $2 }'
+}
 fd0=$(fds)
 end=$((SECONDS + minutes * 60))
 echo "soak: daemon $pid, $fd0 descriptors, $(rss) kB; $minutes minutes"
@@ -126,12 +131,14 @@ done
 
 status=0
 while [ $SECONDS -lt $end ]; do
-	sleep 60
+	sleep 20
 	kill -0 "$pid" 2>/dev/null || {
 		echo "soak: the daemon died" >&2
 		exit 1
 	}
-	echo "soak: $((end - SECONDS)) s left, $(fds) descriptors, $(rss) kB"
+	echo "soak: $((end - SECONDS)) s left, $(fds) descriptors, $(rss) kB;" \
+		"cache $(figure cache_bytes) bytes in $(figure cache_entries)" \
+		"entries, $(figure inodes) inodes of .claude"
 done
 for j in $(jobs -p); do wait "$j" || status=1; done
 fd1=$(fds)

@@ -66,6 +66,14 @@ struct cache_entry *cache_ref(struct cache *c, struct cache_entry *e);
 /* Drop a reference taken by cache_get(), cache_put() or cache_ref(). */
 void cache_release(struct cache *c, struct cache_entry *e);
 
+/*
+ * Drop a reference to a version that the source has moved past: like
+ * cache_release(), but when it was the last reference the entry leaves the
+ * cache at once rather than wait for eviction. Old versions of index pages,
+ * which every edit renews, would otherwise fill the cache to its bound.
+ */
+void cache_retire(struct cache *c, struct cache_entry *e);
+
 void cache_get_stats(struct cache *c, struct cache_stats *st);
 
 #endif
