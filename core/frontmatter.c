@@ -225,11 +225,17 @@ static bool is_null_word(const char *s, size_t n)
  * Walking libyaml's document. Every node is taken at most once: a node met a
  * second time is reached through an alias, and is treated as something we do
  * not keep. That keeps the copied text no larger than the input however
- * many aliases point at one long scalar.
+ * many aliases point at one long scalar. The nodes of values that are not
+ * kept are taken all the same, or a later alias to an anchor inside them
+ * would be expanded.
  */
 struct walk {
 	yaml_document_t *doc;
+	/* the block libyaml read, to find where an alias key stands */
+	const char *raw;
+	size_t len;
 	unsigned char *taken;
+	int *stack; /* room for every node, see walk_below() */
 	bool alias; /* a node was met again since this was last cleared */
 };
 
@@ -243,6 +249,56 @@ static yaml_node_t *walk_take(struct walk *w, int index)
 		return NULL;
 	w->taken[index - 1] = 1;
 	return node;
+}
+
+/* Take the node at `index`; a collection is kept on the stack to visit. */
+static void walk_push(struct walk *w, size_t *depth, int index)
+{
+	yaml_node_t *node = walk_take(w, index);
+
+	if (node && node->type != YAML_SCALAR_NODE)
+		w->stack[(*depth)++] = index;
+}
+
+/*
+ * Take every node below `node`, which is taken already, keeping none. A
+ * node met again on the way sets the alias flag like any other. Values can
+ * nest as deep as the block is long, so this keeps its own stack instead of
+ * recursing; a node goes on it only when first taken, so the stack never
+ * needs more room than the document has nodes, and the whole walk visits
+ * each node once however the aliases point.
+ */
+static void walk_below(struct walk *w, yaml_node_t *node)
+{
+	yaml_node_pair_t *pair;
+	yaml_node_item_t *it;
+	size_t depth = 0;
+
+	for (;;) {
+		if (node->type == YAML_SEQUENCE_NODE) {
+			for (it = node->data.sequence.items.start;
+			     it < node->data.sequence.items.top; it++)
+				walk_push(w, &depth, *it);
+		} else if (node->type == YAML_MAPPING_NODE) {
+			for (pair = node->data.mapping.pairs.start;
+			     pair < node->data.mapping.pairs.top; pair++) {
+				walk_push(w, &depth, pair->key);
+				walk_push(w, &depth, pair->value);
+			}
+		}
+		if (!depth)
+			return;
+		node = yaml_document_get_node(w->doc, w->stack[--depth]);
+	}
+}
+
+/* Take the node at `index` and everything below it, keeping none. */
+static void walk_skip(struct walk *w, int index)
+{
+	yaml_node_t *node = walk_take(w, index);
+
+	if (node)
+		walk_below(w, node);
 }
 
 static char *scalar_dup(const yaml_node_t *node)
@@ -266,11 +322,8 @@ static int walk_list(struct walk *w, struct fm_field *f, yaml_node_t *seq)
 	for (it = seq->data.sequence.items.start;
 	     it < seq->data.sequence.items.top; it++) {
 		node = walk_take(w, *it);
-		if (!node || node->type != YAML_SCALAR_NODE) {
-			strvec_free(&sv);
-			f->type = FM_OTHER;
-			return 0;
-		}
+		if (!node || node->type != YAML_SCALAR_NODE)
+			goto other;
 		rc = strvec_push_owned(&sv, scalar_dup(node));
 		if (rc) {
 			strvec_free(&sv);
@@ -281,6 +334,16 @@ static int walk_list(struct walk *w, struct fm_field *f, yaml_node_t *seq)
 	f->nitems = sv.n;
 	f->items = strvec_take(&sv);
 	return f->items ? 0 : -ENOMEM;
+
+other:
+	/* what is left of the list is not kept, but its anchors still count */
+	if (node)
+		walk_below(w, node);
+	for (it++; it < seq->data.sequence.items.top; it++)
+		walk_skip(w, *it);
+	strvec_free(&sv);
+	f->type = FM_OTHER;
+	return 0;
 }
 
 static int walk_value(struct walk *w, struct fm_field *f, int index)
@@ -292,8 +355,10 @@ static int walk_value(struct walk *w, struct fm_field *f, int index)
 		return 0;
 	if (node->type == YAML_SEQUENCE_NODE)
 		return walk_list(w, f, node);
-	if (node->type != YAML_SCALAR_NODE)
+	if (node->type != YAML_SCALAR_NODE) {
+		walk_below(w, node);
 		return 0;
+	}
 	f->type = FM_SCALAR;
 	f->value = scalar_dup(node);
 	return f->value ? 0 : -ENOMEM;
@@ -310,6 +375,84 @@ static int fm_note(char **key, size_t *line, const char *k, size_t klen,
 	return *key ? 0 : -ENOMEM;
 }
 
+/*
+ * The line (0-based in the block) of node `nth` of the root mapping, counting
+ * its keys and values in order, when that node is an alias. The document
+ * keeps no place for an alias: it holds the anchored node instead, with the
+ * anchor's marks. So the block, which libyaml has read once already, is read
+ * again as events. Returns 1 when found, 0 when not, or -ENOMEM.
+ */
+static int alias_line(const struct walk *w, size_t nth, size_t *line)
+{
+	yaml_parser_t parser;
+	size_t depth = 0, seen = 0;
+	bool node, done = false;
+	yaml_event_t ev;
+	int rc = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)w->raw,
+				     w->len);
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			if (parser.error == YAML_MEMORY_ERROR)
+				rc = -ENOMEM;
+			break;
+		}
+		node = ev.type == YAML_SCALAR_EVENT ||
+		       ev.type == YAML_ALIAS_EVENT ||
+		       ev.type == YAML_SEQUENCE_START_EVENT ||
+		       ev.type == YAML_MAPPING_START_EVENT;
+		if (node && depth == 1 && seen++ == nth) {
+			if (ev.type == YAML_ALIAS_EVENT) {
+				*line = ev.start_mark.line;
+				rc = 1;
+			}
+			done = true;
+		}
+		if (ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT)
+			depth++;
+		else if (ev.type == YAML_SEQUENCE_END_EVENT ||
+			 ev.type == YAML_MAPPING_END_EVENT)
+			done = --depth == 0;
+		else if (ev.type == YAML_STREAM_END_EVENT)
+			done = true;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+/*
+ * A key that is an alias (`*k : 1`) stands for a key given elsewhere; it is
+ * not kept, but noted as aliased so that `aiwgfs check` names it. It goes by
+ * the anchored scalar's text, or "*alias" when the anchor is a collection.
+ */
+static int note_alias_key(struct frontmatter *fm, struct walk *w,
+			  const yaml_node_t *map, const yaml_node_pair_t *pair)
+{
+	yaml_node_t *key = yaml_document_get_node(w->doc, pair->key);
+	size_t nth = (size_t)(pair - map->data.mapping.pairs.start) * 2;
+	const char *k = "*alias";
+	size_t klen = strlen(k), line;
+	int rc;
+
+	if (fm->aliased || !key)
+		return 0;
+	/* the anchor's place, should the alias not be found again */
+	line = key->start_mark.line;
+	rc = alias_line(w, nth, &line);
+	if (rc < 0)
+		return rc;
+	if (key->type == YAML_SCALAR_NODE) {
+		k = (const char *)key->data.scalar.value;
+		klen = strnlen(k, key->data.scalar.length);
+	}
+	return fm_note(&fm->aliased, &fm->aliased_line, k, klen, line);
+}
+
 static int walk_mapping(struct frontmatter *fm, struct walk *w,
 			yaml_node_t *map)
 {
@@ -322,9 +465,20 @@ static int walk_mapping(struct frontmatter *fm, struct walk *w,
 
 	for (pair = map->data.mapping.pairs.start;
 	     pair < map->data.mapping.pairs.top; pair++) {
+		w->alias = false;
 		key = walk_take(w, pair->key);
-		if (!key || key->type != YAML_SCALAR_NODE)
+		if (!key && w->alias) {
+			rc = note_alias_key(fm, w, map, pair);
+			if (rc)
+				return rc;
+		}
+		/* a pair not kept is taken all the same: its anchors count */
+		if (!key || key->type != YAML_SCALAR_NODE) {
+			if (key)
+				walk_below(w, key);
+			walk_skip(w, pair->value);
 			continue;
+		}
 		k = (const char *)key->data.scalar.value;
 		/* a "\0" escape ends the key, as it ends the copy kept */
 		klen = strnlen(k, key->data.scalar.length);
@@ -333,6 +487,7 @@ static int walk_mapping(struct frontmatter *fm, struct walk *w,
 				     key->start_mark.line);
 			if (rc)
 				return rc;
+			walk_skip(w, pair->value);
 			continue;
 		}
 		if (fm->nfields >= FM_MAX_FIELDS)
@@ -341,7 +496,6 @@ static int walk_mapping(struct frontmatter *fm, struct walk *w,
 		f.key = strndup(k, klen);
 		if (!f.key)
 			return -ENOMEM;
-		w->alias = false;
 		rc = walk_value(w, &f, pair->value);
 		if (!rc && w->alias)
 			rc = fm_note(&fm->aliased, &fm->aliased_line, k, klen,
@@ -394,22 +548,25 @@ static int parser_refusal(const yaml_parser_t *parser, const char *raw,
 
 /* Take the fields of the root mapping; 1 when the root is something else. */
 static int load_root(struct frontmatter *fm, yaml_document_t *doc,
-		     struct refusal *why)
+		     const char *raw, size_t len, struct refusal *why)
 {
 	yaml_node_t *root = yaml_document_get_root_node(doc);
-	struct walk w = { .doc = doc };
-	int rc;
+	struct walk w = { .doc = doc, .raw = raw, .len = len };
+	size_t nodes = (size_t)(doc->nodes.top - doc->nodes.start);
+	int rc = -ENOMEM;
 
 	if (!root)
 		return 0;
 	if (root->type != YAML_MAPPING_NODE)
 		return refuse(why, "the top level is not a mapping",
 			      root->start_mark.line);
-	w.taken = calloc((size_t)(doc->nodes.top - doc->nodes.start), 1);
-	if (!w.taken)
-		return -ENOMEM;
-	walk_take(&w, 1);
-	rc = walk_mapping(fm, &w, root);
+	w.taken = calloc(nodes, 1);
+	w.stack = calloc(nodes, sizeof(*w.stack));
+	if (w.taken && w.stack) {
+		walk_take(&w, 1);
+		rc = walk_mapping(fm, &w, root);
+	}
+	free(w.stack);
 	free(w.taken);
 	return rc;
 }
@@ -430,7 +587,7 @@ static int fm_load_yaml(struct frontmatter *fm, const char *raw, size_t len,
 		rc = parser_refusal(&parser, raw, len, why);
 		goto out_parser;
 	}
-	rc = load_root(fm, &doc, why);
+	rc = load_root(fm, &doc, raw, len, why);
 	yaml_document_delete(&doc);
 	if (rc)
 		goto out_parser;

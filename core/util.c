@@ -175,12 +175,24 @@ char *str_utf8_sanitize(const char *s)
 	return out;
 }
 
+/*
+ * Whether the n > 0 bytes at `s` start with a C1 control, U+0080 to U+009F.
+ * A terminal takes some of them (NEL, CSI) as line breaks or escapes, as it
+ * does the C0 controls, so they are no more fit to print as they are.
+ */
+static bool is_c1(const char *s, size_t n)
+{
+	return n >= 2 && (unsigned char)s[0] == 0xc2 &&
+	       (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f;
+}
+
 bool str_is_plain_name(const char *s)
 {
 	size_t len = strlen(s);
 
 	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f ||
+		    is_c1(s + i, len - i))
 			return false;
 	return str_utf8_valid(s, len);
 }
@@ -196,6 +208,12 @@ char *str_escape(const char *s)
 		unsigned char c = (unsigned char)s[i];
 
 		n = str_utf8_seq(s + i, len - i);
+		/* a C1 control is one character: its code point, not bytes */
+		if (n && is_c1(s + i, n)) {
+			o += (size_t)sprintf(out + o, "\\u%04x",
+					     (unsigned char)s[i + 1]);
+			continue;
+		}
 		if (n && c >= 0x20 && c != 0x7f && c != '\\') {
 			memcpy(out + o, s + i, n);
 			o += n;

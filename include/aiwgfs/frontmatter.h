@@ -12,9 +12,11 @@
  * lists, anything else (mappings, nested sequences) as a field of type
  * FM_OTHER with no value. A plain null (`key:`, `~`, `null`) is the scalar
  * "". Aliases are never expanded: a value, or a list holding an item, that
- * refers to a node met before is FM_OTHER. With duplicate keys the first one
- * wins; past 4096 fields the rest are ignored. The first key given again and
- * the first key whose value uses an alias are kept, for `aiwgfs check`.
+ * refers to a node met before (anywhere earlier, even inside a value that is
+ * not kept) is FM_OTHER, and a key that is an alias is dropped. With
+ * duplicate keys the first one wins; past 4096 fields the rest are ignored.
+ * The first key given again and the first key that is an alias or whose
+ * value holds one at any depth are kept, for `aiwgfs check`.
  */
 #ifndef AIWGFS_FRONTMATTER_H
 #define AIWGFS_FRONTMATTER_H
@@ -52,7 +54,11 @@ struct frontmatter {
 	size_t error_line; /* 1-based line in the file of that complaint */
 	char *repeated;	   /* the first key given twice, or NULL */
 	size_t repeated_line; /* its second place, 1-based in the file */
-	char *aliased;	      /* the first key whose value uses an alias */
+	/*
+	 * The first key whose value uses an alias, or that is one: then the
+	 * anchored scalar's text, or "*alias" for an anchored collection.
+	 */
+	char *aliased;
 	size_t aliased_line;
 	size_t raw_off;
 	size_t raw_len;

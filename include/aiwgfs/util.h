@@ -58,14 +58,17 @@ char *str_utf8_sanitize(const char *s);
 
 /*
  * Whether `s` is a name fit to show as it is: valid UTF-8 with no control
- * characters (a newline in a file name breaks every line-based tool).
+ * characters, C0 (U+0000 to U+001F), DEL or C1 (U+0080 to U+009F). A newline
+ * in a file name breaks every line-based tool, and a terminal may take NEL
+ * (U+0085) for one.
  */
 bool str_is_plain_name(const char *s);
 
 /*
- * A copy of `s` fit for one line of a message: control characters and
- * bytes that are not UTF-8 become C escapes ("\n", "\xff"), a backslash
- * becomes "\\". NULL on ENOMEM. Caller frees.
+ * A copy of `s` fit for one line of a message: C0 controls, DEL and bytes
+ * that are not UTF-8 become C escapes ("\n", "\x7f", "\xff"), a C1 control
+ * becomes "\u0085" (its code point; its two bytes are valid UTF-8), and a
+ * backslash becomes "\\". NULL on ENOMEM. Caller frees.
  */
 char *str_escape(const char *s);
 

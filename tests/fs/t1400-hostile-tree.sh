@@ -418,10 +418,15 @@ def utf8_len(b, i):
 
 
 def escaped(b):
-    """A path as aiwgfs prints it: control and non-UTF-8 bytes escaped."""
+    """A path as aiwgfs prints it: control and non-UTF-8 bytes escaped,
+    C1 controls (U+0080 to U+009F) by their code point."""
     out, i = [], 0
     while i < len(b):
         c, n = b[i], utf8_len(b, i)
+        if n == 2 and c == 0xc2 and b[i + 1] <= 0x9f:
+            out.append("\\u%04x" % b[i + 1])
+            i += 2
+            continue
         if n and c >= 0x20 and c != 0x7f and c != 0x5c:
             out.append(b[i:i + n].decode())
             i += n

@@ -47,6 +47,11 @@ static void test_str_escape(void)
 		{ "end\xE2\x82", "end\\xe2\\x82" },
 		/* a bad lead byte does not swallow the good bytes after it */
 		{ "\xE2x\xC3\xA9", "\\xe2x\xC3\xA9" },
+		/* C1 controls (NEL here) are control characters too; the
+		 * rest of Latin-1 stays as it is */
+		{ "nel\xC2\x85", "nel\\u0085" },
+		{ "\xC2\x80\xC2\x9F", "\\u0080\\u009f" },
+		{ "\xC2\xA0nbsp \xC2\xA9", "\xC2\xA0nbsp \xC2\xA9" },
 		/* every escape is a whole byte: the worst case grows fourfold
 		 */
 		{ "\x01\x02\x03\x04", "\\x01\\x02\\x03\\x04" },
@@ -70,11 +75,14 @@ static void test_plain_name(void)
 		"\xF0\x9F\x98\x80",
 		"back\\slash",
 		"~!@#$%^&*()[]{}'\";:,<>?|`",
+		"\xC2\xA0",
+		"\xC2\xBF\xC3\x80",
 	};
 	static const char *const odd[] = {
 		"a\nb",	    "tab\there",    "\r",	   "\x01",
 		"del\x7f",  "\x1b[0m",	    "lat\xE9",	   "\xFF",
-		"\xC0\xAF", "\xED\xA0\x80", "end\xE2\x82",
+		"\xC0\xAF", "\xED\xA0\x80", "end\xE2\x82", "nel\xC2\x85",
+		"\xC2\x80", "\xC2\x9F",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(plain); i++) {

@@ -626,6 +626,182 @@ static void test_aliased(void)
 	fm_release(&fm);
 }
 
+/*
+ * An anchor inside a value that is not kept (a mapping, a list holding a
+ * mapping or a list) is still a node met before: an alias to it later is
+ * not expanded, and an alias inside such a value makes its key aliased.
+ */
+static void test_aliased_hidden(void)
+{
+	struct frontmatter fm;
+	const struct fm_field *f;
+
+	CHECK(parse(&fm, "---\nm: {a: &v 1}\nb: *v\n---\n") == 0);
+	CHECK(fm.present && !fm.lenient);
+	f = fm_get(&fm, "m");
+	CHECK(f && f->type == FM_OTHER);
+	f = fm_get(&fm, "b");
+	CHECK(f && f->type == FM_OTHER && f->value == NULL);
+	CHECK_STR(fm.aliased, "b");
+	CHECK(fm.aliased_line == 3);
+	fm_release(&fm);
+
+	/* the items after the one that makes a list FM_OTHER */
+	CHECK(parse(&fm, "---\nl: [{x: 1}, &v y]\nb: *v\n---\n") == 0);
+	f = fm_get(&fm, "l");
+	CHECK(f && f->type == FM_OTHER);
+	f = fm_get(&fm, "b");
+	CHECK(f && f->type == FM_OTHER);
+	CHECK_STR(fm.aliased, "b");
+	CHECK(fm.aliased_line == 3);
+	fm_release(&fm);
+
+	/* inside the item that does, and in a block list */
+	CHECK(parse(&fm, "---\nl:\n  - a\n  - [&v y]\nb: [c, *v]\n---\n") == 0);
+	f = fm_get(&fm, "b");
+	CHECK(f && f->type == FM_OTHER);
+	CHECK_STR(fm.aliased, "b");
+	CHECK(fm.aliased_line == 5);
+	fm_release(&fm);
+
+	/* a list that holds an alias, with an anchor after it */
+	CHECK(parse(&fm, "---\nx: &x 1\nl: [*x, &v y]\nb: *v\n---\n") == 0);
+	CHECK_STR(fm.aliased, "l");
+	CHECK(fm.aliased_line == 3);
+	f = fm_get(&fm, "b");
+	CHECK(f && f->type == FM_OTHER);
+	fm_release(&fm);
+
+	/* an alias deep inside a value that is not kept */
+	CHECK(parse(&fm, "---\nx: &v 1\nm:\n  a:\n    - [b, *v]\n---\n") == 0);
+	CHECK_STR(fm.aliased, "m");
+	CHECK(fm.aliased_line == 3);
+	CHECK_STR(fm_get_str(&fm, "x"), "1");
+	fm_release(&fm);
+
+	/* nor do the values of keys that are dropped hide their anchors */
+	CHECK(parse(&fm, "---\nx: 1\nx: &v 2\nb: *v\n---\n") == 0);
+	CHECK_STR(fm.repeated, "x");
+	CHECK_STR(fm_get_str(&fm, "x"), "1");
+	f = fm_get(&fm, "b");
+	CHECK(f && f->type == FM_OTHER);
+	CHECK_STR(fm.aliased, "b");
+	CHECK(fm.aliased_line == 4);
+	fm_release(&fm);
+
+	CHECK(parse(&fm, "---\n? [&k a]\n: &v 1\nb: *k\nc: *v\n---\n") == 0);
+	CHECK(fm.present && !fm.lenient);
+	CHECK(fm.nfields == 2);
+	CHECK(fm_get_str(&fm, "b") == NULL && fm_get_str(&fm, "c") == NULL);
+	CHECK_STR(fm.aliased, "b");
+	CHECK(fm.aliased_line == 4);
+	fm_release(&fm);
+}
+
+/* A key that is an alias is noted as aliased, not dropped without a word. */
+static void test_aliased_key(void)
+{
+	struct frontmatter fm;
+	const struct fm_field *f;
+
+	CHECK(parse(&fm, "---\nx: &k name\n*k : 1\n---\n") == 0);
+	CHECK(fm.present && !fm.lenient);
+	CHECK(fm.nfields == 1);
+	CHECK(fm_get(&fm, "name") == NULL);
+	CHECK(fm.repeated == NULL);
+	CHECK_STR(fm.aliased, "name");
+	CHECK(fm.aliased_line == 3);
+	fm_release(&fm);
+
+	/* an anchored collection has no text to name the key by */
+	CHECK(parse(&fm, "---\nl: &k [a]\n\n*k : 1\n---\n") == 0);
+	CHECK(fm.nfields == 1);
+	CHECK_STR(fm.aliased, "*alias");
+	CHECK(fm.aliased_line == 4);
+	fm_release(&fm);
+
+	/* the line is the alias's, not the anchor's, whatever the value */
+	CHECK(parse(&fm, "---\n{x: &k a,\n y: &v b,\n\n *k : *v}\n---\n") == 0);
+	CHECK(fm.present && !fm.lenient);
+	CHECK_STR(fm.aliased, "a");
+	CHECK(fm.aliased_line == 5);
+	fm_release(&fm);
+
+	CHECK(parse(&fm, "---\nx: &k a\n? *k\n:\n  - b\n---\n") == 0);
+	CHECK_STR(fm.aliased, "a");
+	CHECK(fm.aliased_line == 3);
+	fm_release(&fm);
+
+	/* the first note wins, and an alias key's value is not kept either */
+	CHECK(parse(&fm, "---\nx: &k a\ny: *k\n*k : &v 1\nz: *v\n---\n") == 0);
+	CHECK_STR(fm.aliased, "y");
+	CHECK(fm.aliased_line == 3);
+	f = fm_get(&fm, "z");
+	CHECK(f && f->type == FM_OTHER);
+	CHECK(fm.nfields == 3);
+	fm_release(&fm);
+
+	CHECK(parse(&fm, "---\nx: &k a\n*k : &v 1\nz: *v\n---\n") == 0);
+	CHECK_STR(fm.aliased, "a");
+	CHECK(fm.aliased_line == 3);
+	fm_release(&fm);
+}
+
+/*
+ * Values nested deep, and an alias bomb built of mappings: both are walked
+ * in time linear in the input. (libyaml itself takes time quadratic in the
+ * depth of flow nesting, which keeps the depth here modest.)
+ */
+static void test_aliased_deep(void)
+{
+	struct buf b = BUF_INIT;
+	struct frontmatter fm;
+	const struct fm_field *f;
+	double t;
+	char c;
+	int i;
+
+	buf_adds(&b, "---\nd: ");
+	for (i = 0; i < 10000; i++)
+		buf_adds(&b, i % 2 ? "{k: " : "[");
+	buf_adds(&b, "&v x");
+	for (i = 10000; i-- > 0;)
+		buf_adds(&b, i % 2 ? "}" : "]");
+	buf_adds(&b, "\nb: *v\n---\n");
+	t = seconds();
+	CHECK(parse(&fm, b.data) == 0);
+	CHECK(seconds() - t < 5.0);
+	CHECK(fm.present);
+	if (!fm.lenient) {
+		f = fm_get(&fm, "d");
+		CHECK(f && f->type == FM_OTHER);
+		f = fm_get(&fm, "b");
+		CHECK(f && f->type == FM_OTHER);
+		CHECK_STR(fm.aliased, "b");
+		CHECK(fm.aliased_line == 3);
+	}
+	fm_release(&fm);
+	buf_release(&b);
+
+	buf_adds(&b, "---\na: &a {k: [lol, lol, lol, lol, lol, lol, lol]}\n");
+	for (c = 'b'; c <= 'i'; c++) {
+		buf_addf(&b, "%c: &%c {", c, c);
+		for (i = 0; i < 10; i++)
+			buf_addf(&b, "%sk%d: [*%c, *%c]", i ? ", " : "", i,
+				 c - 1, c - 1);
+		buf_adds(&b, "}\n");
+	}
+	buf_adds(&b, "---\n");
+	t = seconds();
+	CHECK(parse(&fm, b.data) == 0);
+	CHECK(seconds() - t < 2.0);
+	CHECK(fm.present && !fm.lenient && fm.nfields == 9);
+	CHECK_STR(fm.aliased, "b");
+	CHECK(fm.aliased_line == 3);
+	fm_release(&fm);
+	buf_release(&b);
+}
+
 /* What the notes said about libyaml's reading goes with the fallback. */
 static void test_notes_cleared(void)
 {
@@ -865,6 +1041,9 @@ int main(void)
 	test_unclosed_flag();
 	test_repeated();
 	test_aliased();
+	test_aliased_hidden();
+	test_aliased_key();
+	test_aliased_deep();
 	test_notes_cleared();
 	test_writer_round_trip();
 	test_writer_exact();
