@@ -22,6 +22,8 @@
 
 /* The block starts on the line after the opening "---", line 2 of the file. */
 #define FM_FIRST_LINE 2
+/* Flow collections nested deeper make libyaml too slow; see too_deep(). */
+#define FM_MAX_FLOW_DEPTH 64
 
 /* A NULL-terminated vector of strings it owns. */
 struct strvec {
@@ -572,14 +574,41 @@ static int load_root(struct frontmatter *fm, yaml_document_t *doc,
 }
 
 /* 0 when libyaml read the block, 1 when it refused (see *why), or -ENOMEM. */
+/*
+ * Whether flow collections ("[", "{") nest deeper than FM_MAX_FLOW_DEPTH
+ * anywhere in the block, quotes not considered. libyaml takes time that
+ * grows with the square of the depth: a block of a megabyte of "[" would
+ * hold the daemon for minutes. No real frontmatter nests like that, so
+ * such a block goes to the lenient reader at once.
+ */
+static size_t too_deep(const char *raw, size_t len)
+{
+	size_t depth = 0, line = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (raw[i] == '\n')
+			line++;
+		else if (raw[i] == '[' || raw[i] == '{')
+			depth++;
+		else if ((raw[i] == ']' || raw[i] == '}') && depth)
+			depth--;
+		if (depth > FM_MAX_FLOW_DEPTH)
+			return line + 1;
+	}
+	return 0;
+}
+
 static int fm_load_yaml(struct frontmatter *fm, const char *raw, size_t len,
 			struct refusal *why)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *extra;
+	size_t deep = too_deep(raw, len);
 	int rc;
 
+	if (deep)
+		return refuse(why, "brackets nested too deep", deep - 1);
 	if (!yaml_parser_initialize(&parser))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)raw, len);

@@ -635,6 +635,45 @@ out:
 	free(id);
 }
 
+/*
+ * With a 251-byte id the part names would be 256 bytes: the rule is left
+ * out of windsurf whole, with one note, rather than shown cut or with an
+ * over-long first part.
+ */
+static void test_long_parts_left_out(void)
+{
+	static const char *const windsurf[] = { "windsurf", NULL };
+	char *root = path_join(tmp, "long-parts-out");
+	char *id = long_id(251);
+	struct buf rel = BUF_INIT, text = BUF_INIT;
+	const struct vnode *dir;
+	struct model m;
+
+	buf_addf(&rel, "rules/%s.md", id);
+	buf_adds(&text, "# Long\n\n");
+	while (text.len < 70000)
+		buf_addf(&text, "A line of a section with no headings, %zu.\n",
+			 text.len);
+	CHECK(tmp_write_str(root, rel.data, text.data) == 0);
+	CHECK(tmp_write_str(root, "rules/short.md", "# Short\n\nFits.\n") == 0);
+	if (build_model(&m, root, windsurf))
+		goto out;
+	CHECK(m.src.nnotes == 1);
+	CHECK(m.src.nnotes && m.src.notes[0].left_out &&
+	      strstr(m.src.notes[0].reason, "parts") &&
+	      strstr(m.src.notes[0].reason, "over 255 bytes"));
+	dir = model_lookup(&m, ".windsurf/rules", NULL);
+	CHECK(dir && dir->nchildren == 1);
+	CHECK(model_lookup(&m, ".windsurf/rules/short.md", NULL) != NULL);
+	CHECK(model_names_fit(&m));
+	model_release(&m);
+out:
+	buf_release(&rel);
+	buf_release(&text);
+	free(root);
+	free(id);
+}
+
 int main(void)
 {
 	tmp = tmp_dir("check");
@@ -643,6 +682,7 @@ int main(void)
 		return check_done();
 	/* opening a FIFO would hang: fail instead of waiting */
 	alarm(60);
+	test_long_parts_left_out();
 	test_str_escape();
 	test_plain_name();
 	test_finding_line();
