@@ -22,8 +22,8 @@
 
 /* The block starts on the line after the opening "---", line 2 of the file. */
 #define FM_FIRST_LINE 2
-/* Flow collections nested deeper make libyaml too slow; see too_deep(). */
-#define FM_MAX_FLOW_DEPTH 64
+/* Collections nested deeper make libyaml too slow; see too_deep(). */
+#define FM_MAX_DEPTH 64
 
 /* A NULL-terminated vector of strings it owns. */
 struct strvec {
@@ -573,31 +573,47 @@ static int load_root(struct frontmatter *fm, yaml_document_t *doc,
 	return rc;
 }
 
-/* 0 when libyaml read the block, 1 when it refused (see *why), or -ENOMEM. */
 /*
- * Whether flow collections ("[", "{") nest deeper than FM_MAX_FLOW_DEPTH
- * anywhere in the block, quotes not considered. libyaml takes time that
- * grows with the square of the depth: a block of a megabyte of "[" would
- * hold the daemon for minutes. No real frontmatter nests like that, so
- * such a block goes to the lenient reader at once.
+ * The line (1-based, in the block) where collections first nest deeper
+ * than FM_MAX_DEPTH, or 0. libyaml takes time that grows with the square
+ * of the depth of flow collections: a block of a megabyte of "[" would
+ * hold the daemon for minutes. No real frontmatter nests like that, so such
+ * a block goes to the lenient reader at once. The parser's events tell
+ * the depth exactly, and stop coming as soon as it is too deep; they are
+ * asked for only when the block has enough brackets to be deep at all.
  */
 static size_t too_deep(const char *raw, size_t len)
 {
-	size_t depth = 0, line = 0;
+	size_t brackets = 0, depth = 0, line = 0;
+	yaml_parser_t parser;
+	yaml_event_t ev;
 
-	for (size_t i = 0; i < len; i++) {
-		if (raw[i] == '\n')
-			line++;
-		else if (raw[i] == '[' || raw[i] == '{')
-			depth++;
-		else if ((raw[i] == ']' || raw[i] == '}') && depth)
+	for (size_t i = 0; i < len; i++)
+		brackets += raw[i] == '[' || raw[i] == '{';
+	if (brackets <= FM_MAX_DEPTH || !yaml_parser_initialize(&parser))
+		return 0;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)raw, len);
+	while (!line && yaml_parser_parse(&parser, &ev)) {
+		bool end = ev.type == YAML_STREAM_END_EVENT;
+
+		if (ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT) {
+			if (++depth > FM_MAX_DEPTH)
+				line = ev.start_mark.line + 1;
+		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
+			   ev.type == YAML_MAPPING_END_EVENT) {
 			depth--;
-		if (depth > FM_MAX_FLOW_DEPTH)
-			return line + 1;
+		}
+		yaml_event_delete(&ev);
+		if (end)
+			break;
 	}
-	return 0;
+	/* an error is the loader's to report */
+	yaml_parser_delete(&parser);
+	return line;
 }
 
+/* 0 when libyaml read the block, 1 when it refused (see *why), or -ENOMEM. */
 static int fm_load_yaml(struct frontmatter *fm, const char *raw, size_t len,
 			struct refusal *why)
 {
@@ -608,7 +624,7 @@ static int fm_load_yaml(struct frontmatter *fm, const char *raw, size_t len,
 	int rc;
 
 	if (deep)
-		return refuse(why, "brackets nested too deep", deep - 1);
+		return refuse(why, "collections nested too deep", deep - 1);
 	if (!yaml_parser_initialize(&parser))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)raw, len);
