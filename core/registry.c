@@ -619,6 +619,34 @@ const char *registry_map(const struct name_map *map, size_t n, const char *name)
 	return any;
 }
 
+int registry_set_model(const char *platform, const char *from, const char *to)
+{
+	size_t n, cap;
+	struct platform *p = NULL;
+	struct name_map *slot = NULL;
+
+	registry_platforms(&n);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(platforms[i].name, platform))
+			p = &platforms[i];
+	if (!p)
+		return -ENOENT;
+	for (size_t i = 0; i < p->nmodels; i++)
+		if (!strcmp(p->models[i].from, from))
+			slot = &p->models[i];
+	if (!slot) {
+		cap = p->nmodels;
+		if (array_reserve(&p->models, &cap, p->nmodels + 1,
+				  sizeof(*p->models)))
+			return -ENOMEM;
+		slot = &p->models[p->nmodels++];
+		memset(slot, 0, sizeof(*slot));
+		if (set_str(&slot->from, from))
+			return -ENOMEM;
+	}
+	return set_str(&slot->to, to);
+}
+
 const char *registry_builtin_yaml(void)
 {
 	return registry_builtin_text;

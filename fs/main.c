@@ -9,12 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "aiwgfs/buf.h"
 #include "aiwgfs/check.h"
+#include "aiwgfs/config.h"
+#include "aiwgfs/export.h"
 #include "aiwgfs/log.h"
 #include "aiwgfs/render.h"
 #include "aiwgfs/util.h"
@@ -30,24 +33,29 @@ static const char usage_main[] =
 	"files every AI coding tool reads, rendered on read, never copied.\n"
 	"\n"
 	"commands:\n"
-	"  mount SOURCE [REPO]      mount the views into REPO (default: .)\n"
+	"  mount [SOURCE] [REPO]    mount the views into REPO (default: .)\n"
 	"  umount [REPO]            unmount every view under REPO\n"
 	"  status [REPO]            what is mounted, from where, cache figures\n"
-	"  ls SOURCE                the files each view would show\n"
-	"  render SOURCE VIEW_PATH  one synthesized file to stdout\n"
-	"  check SOURCE             lint the canonical tree\n"
+	"  ls [SOURCE]              the files each view would show\n"
+	"  render [SOURCE] VIEW_PATH  one synthesized file to stdout\n"
+	"  check [SOURCE]           lint the canonical tree\n"
+	"  export [SOURCE] DIR      write the views as real files\n"
+	"  init [REPO]              write a starting .aiwgfs.yaml\n"
 	"  platforms                the platforms, their views and paths\n"
 	"\n"
-	"Run 'aiwgfs <command> --help' for a command's options.\n"
+	"SOURCE may be left out where the repository's .aiwgfs.yaml names\n"
+	"it. Run 'aiwgfs <command> --help' for a command's options.\n"
 	"Exit codes: 0 success, 1 problems found, 2 usage error,\n"
 	"3 mount or system failure.\n";
 
 static const char usage_mount[] =
-	"usage: aiwgfs mount SOURCE [REPO] [options]\n"
+	"usage: aiwgfs mount [SOURCE] [REPO] [options]\n"
 	"\n"
 	"Mount the views of SOURCE (an AIWG tree or a flat tree of agents/,\n"
 	"commands/, skills/, rules/) into REPO (default: the current folder).\n"
-	"Returns once every view serves; the daemon stays in the background.\n"
+	"Without SOURCE, the 'source' of REPO/.aiwgfs.yaml, whose other\n"
+	"settings the options below override. Returns once every view\n"
+	"serves; the daemon stays in the background and logs to syslog.\n"
 	"\n"
 	"  --platforms LIST     platforms to mount, comma-separated (default: "
 	"all)\n"
@@ -59,6 +67,7 @@ static const char usage_mount[] =
 	"  --no-git-exclude     do not list the views in .git/info/exclude\n"
 	"  --cache-size BYTES   render cache bound, e.g. 64M (default 64M)\n"
 	"  --registry FILE      merge FILE over the built-in platform table\n"
+	"  --config FILE        read FILE instead of REPO/.aiwgfs.yaml\n"
 	"  -o OPTIONS           extra FUSE mount options\n";
 
 static const char usage_umount[] =
@@ -70,29 +79,33 @@ static const char usage_umount[] =
 	"twice.\n";
 
 static const char usage_status[] =
-	"usage: aiwgfs status [REPO]\n"
+	"usage: aiwgfs status [REPO] [--json]\n"
 	"\n"
 	"List the aiwgfs views mounted under REPO (default: the current\n"
-	"folder) with their source and the daemon's cache figures.\n";
+	"folder) with their source and the daemon's cache figures; with\n"
+	"--json, as one JSON object for scripts. Exits 1 when a view does\n"
+	"not answer.\n";
 
 static const char usage_ls[] =
-	"usage: aiwgfs ls SOURCE [--platforms LIST] [--frameworks LIST]\n"
-	"                 [--addons LIST] [--registry FILE] [-l]\n"
+	"usage: aiwgfs ls [SOURCE] [--platforms LIST] [--frameworks LIST]\n"
+	"                 [--addons LIST] [--registry FILE] [--config FILE]\n"
+	"                 [-l]\n"
 	"\n"
 	"List every file the views would show, as paths in the repository;\n"
 	"with -l, also the size of each.\n";
 
 static const char usage_render[] =
-	"usage: aiwgfs render SOURCE VIEW_PATH [--platforms LIST]\n"
+	"usage: aiwgfs render [SOURCE] VIEW_PATH [--platforms LIST]\n"
 	"                     [--frameworks LIST] [--addons LIST]\n"
-	"                     [--registry FILE] [--no-rewrite-refs]\n"
+	"                     [--registry FILE] [--config FILE]\n"
+	"                     [--no-rewrite-refs]\n"
 	"\n"
 	"Write one synthesized file, e.g. .github/agents/x.agent.md, to\n"
 	"standard output, without mounting.\n";
 
 static const char usage_check[] =
-	"usage: aiwgfs check SOURCE [--platforms LIST] [--frameworks LIST]\n"
-	"                    [--addons LIST] [--registry FILE]\n"
+	"usage: aiwgfs check [SOURCE] [--platforms LIST] [--frameworks LIST]\n"
+	"                    [--addons LIST] [--registry FILE] [--config FILE]\n"
 	"\n"
 	"Lint the canonical tree for the chosen platforms (default: all):\n"
 	"frontmatter that needed the lenient reader, ids hidden by an earlier\n"
@@ -100,6 +113,36 @@ static const char usage_check[] =
 	"over a platform's limits, files that cannot be read. Each finding\n"
 	"names the file (and line). Exits 1 when a view would lose content,\n"
 	"0 when there are only warnings or nothing.\n";
+
+static const char usage_export[] =
+	"usage: aiwgfs export [SOURCE] DIR [--platforms LIST] [--frameworks LIST]\n"
+	"                     [--addons LIST] [--registry FILE] [--config FILE]\n"
+	"                     [--no-rewrite-refs] [--check | --clean] [--force]\n"
+	"\n"
+	"Write every file the views would show as a real file below DIR (a\n"
+	"repository), byte for byte what the mount shows, for machines\n"
+	"without FUSE. What it wrote is listed in DIR/" EXPORT_MANIFEST ",\n"
+	"so that a later export replaces and removes only its own files: a\n"
+	"file it did not write, or one edited since, is left alone and\n"
+	"listed (exit 1) unless --force. Without SOURCE, the 'source' of\n"
+	"DIR/.aiwgfs.yaml.\n"
+	"\n"
+	"  --check   write nothing; list every file that is changed, missing\n"
+	"            or extra (an earlier export's that would be removed) and\n"
+	"            exit 1 if there is any: a drift check for CI\n"
+	"  --clean   remove the files and folders the manifest lists, sparing\n"
+	"            files edited since; SOURCE is not needed\n"
+	"  --force   also replace or remove files export did not write or\n"
+	"            that were edited since\n"
+	"  -l        list every file written or removed\n";
+
+static const char usage_init[] =
+	"usage: aiwgfs init [REPO] [--source PATH] [--platforms LIST] "
+	"[--force]\n"
+	"\n"
+	"Write REPO/.aiwgfs.yaml (default: the current folder), a commented\n"
+	"starting config; --source and --platforms fill in those keys. An\n"
+	"existing config is replaced only with --force.\n";
 
 static const char usage_platforms[] =
 	"usage: aiwgfs platforms [--registry FILE] [--yaml]\n"
@@ -120,6 +163,12 @@ enum {
 	OPT_CACHE_SIZE,
 	OPT_REGISTRY,
 	OPT_YAML,
+	OPT_CONFIG,
+	OPT_JSON,
+	OPT_CHECK,
+	OPT_CLEAN,
+	OPT_FORCE,
+	OPT_SOURCE,
 	OPT_FUSE = 'o',
 	OPT_LONG = 'l',
 	OPT_HELP = 'h',
@@ -133,7 +182,7 @@ enum {
 				: 0u)
 #define ALLOW_SCAN                                                             \
 	(ALLOW(OPT_PLATFORMS) | ALLOW(OPT_FRAMEWORKS) | ALLOW(OPT_ADDONS) |    \
-	 ALLOW(OPT_REGISTRY))
+	 ALLOW(OPT_REGISTRY) | ALLOW(OPT_CONFIG))
 
 static const struct option long_options[] = {
 	{ "platforms", required_argument, NULL, OPT_PLATFORMS },
@@ -146,6 +195,12 @@ static const struct option long_options[] = {
 	{ "cache-size", required_argument, NULL, OPT_CACHE_SIZE },
 	{ "registry", required_argument, NULL, OPT_REGISTRY },
 	{ "yaml", no_argument, NULL, OPT_YAML },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "clean", no_argument, NULL, OPT_CLEAN },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "source", required_argument, NULL, OPT_SOURCE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -163,6 +218,12 @@ struct cli {
 	size_t naddons;
 	bool have_platforms, have_frameworks, have_addons;
 	bool long_list;
+	const char *config_file;
+	struct config cfg;  /* what the config file says, read by cli_setup() */
+	const char *source; /* SOURCE: an argument, or the config's */
+	bool json, check, clean, force;
+	const char *init_source;
+	bool set_rewrite, set_exclude, set_cache; /* given as flags */
 	struct model_options mopts;
 	struct daemon_options dopts;
 	char *args[3];
@@ -183,42 +244,6 @@ static int usage_error(const struct cli *c, const char *fmt, ...)
 	fputs("\n\n", stderr);
 	fputs(c->usage, stderr);
 	return EXIT_USAGE;
-}
-
-static int parse_size(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		return -EINVAL;
-	switch (*end) {
-	case 'k':
-	case 'K':
-		v <<= 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		v <<= 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		v <<= 30;
-		end++;
-		break;
-	default:
-		break;
-	}
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end)
-		return -EINVAL;
-	*out = (size_t)v;
-	return 0;
 }
 
 static int split_list(const struct cli *c, const char *opt, char *arg,
@@ -276,12 +301,15 @@ static int parse_option(struct cli *c, int opt, char *arg)
 		return 0;
 	case OPT_NO_REWRITE:
 		c->mopts.rewrite_refs = false;
+		c->set_rewrite = true;
 		return 0;
 	case OPT_NO_EXCLUDE:
 		c->dopts.git_exclude = false;
+		c->set_exclude = true;
 		return 0;
 	case OPT_CACHE_SIZE:
-		if (parse_size(arg, &c->dopts.cache_size))
+		c->set_cache = true;
+		if (config_parse_size(arg, &c->dopts.cache_size))
 			return usage_error(c,
 					   "--cache-size takes a size in "
 					   "bytes such as 64M, not '%s'",
@@ -292,6 +320,24 @@ static int parse_option(struct cli *c, int opt, char *arg)
 		return 0;
 	case OPT_YAML:
 		c->yaml = true;
+		return 0;
+	case OPT_CONFIG:
+		c->config_file = arg;
+		return 0;
+	case OPT_JSON:
+		c->json = true;
+		return 0;
+	case OPT_CHECK:
+		c->check = true;
+		return 0;
+	case OPT_CLEAN:
+		c->clean = true;
+		return 0;
+	case OPT_FORCE:
+		c->force = true;
+		return 0;
+	case OPT_SOURCE:
+		c->init_source = arg;
 		return 0;
 	case OPT_FUSE:
 		c->dopts.fuse_options = arg;
@@ -318,7 +364,7 @@ static int load_registry(const char *file)
 
 /*
  * Parse a command's options and positional arguments (between min and max
- * of them), then load the platform table (with --registry, if given).
+ * of them). cli_setup() then reads the config and the platform table.
  */
 static int parse_cli(struct cli *c, int argc, char **argv, int min, int max)
 {
@@ -351,7 +397,125 @@ static int parse_cli(struct cli *c, int argc, char **argv, int min, int max)
 	}
 	if (c->nargs < min)
 		return usage_error(c, "missing argument");
-	return load_registry(c->registry);
+	return 0;
+}
+
+static int config_fail(const char *msg)
+{
+	fprintf(stderr, "aiwgfs: %s\n", msg);
+	return EXIT_USAGE;
+}
+
+/* Take the config's list for a list the flags left unsaid. */
+static int take_list(const struct config_list *from, char **to, size_t *n,
+		     bool *have)
+{
+	if (*have || !from->set)
+		return 0;
+	if (from->n > MAX_LIST)
+		return -E2BIG;
+	for (size_t i = 0; i < from->n; i++)
+		to[i] = from->v[i];
+	*n = from->n;
+	*have = true;
+	return 0;
+}
+
+/* Check the config's platform names against the loaded table. */
+static int check_config_platforms(const struct cli *c)
+{
+	const struct config *f = &c->cfg;
+	char msg[512];
+
+	for (size_t i = 0; !c->have_platforms && i < f->platforms.n; i++) {
+		if (registry_find(f->platforms.v[i]))
+			continue;
+		snprintf(msg, sizeof(msg),
+			 "%s:%zu: unknown platform '%s'; 'aiwgfs platforms' "
+			 "lists them",
+			 f->file, f->platforms.line, f->platforms.v[i]);
+		return config_fail(msg);
+	}
+	for (size_t i = 0; i < f->nmodels; i++) {
+		const struct config_model *m = &f->models[i];
+		int rc = registry_set_model(m->platform, m->from, m->to);
+
+		if (rc == -ENOMEM)
+			return EXIT_SYSTEM;
+		if (!rc)
+			continue;
+		snprintf(msg, sizeof(msg),
+			 "%s:%zu: 'models' names unknown platform '%s'; "
+			 "'aiwgfs platforms' lists them",
+			 f->file, m->line, m->platform);
+		return config_fail(msg);
+	}
+	return 0;
+}
+
+/*
+ * Read the config (--config, else DIR/.aiwgfs.yaml when `dir` is given),
+ * let it fill in what the flags left unsaid, and load the platform table.
+ */
+static int cli_setup(struct cli *c, const char *dir)
+{
+	struct config *f = &c->cfg;
+	char *file = NULL, *err = NULL;
+	bool had_platforms = c->have_platforms;
+	size_t platforms = 0;
+	int rc = 0;
+
+	if (c->config_file)
+		rc = config_load(f, c->config_file, true, &err);
+	else if (dir && (file = path_join(dir, CONFIG_FILE)))
+		rc = config_load(f, file, false, &err);
+	else if (dir)
+		rc = -ENOMEM;
+	free(file);
+	if (rc) {
+		rc = err ? config_fail(err) : EXIT_SYSTEM;
+		free(err);
+		return rc;
+	}
+	if (!c->source)
+		c->source = f->source;
+	if (!c->registry)
+		c->registry = f->registry;
+	if (!c->set_rewrite && f->rewrite_refs >= 0)
+		c->mopts.rewrite_refs = f->rewrite_refs;
+	if (!c->set_exclude && f->git_exclude >= 0)
+		c->dopts.git_exclude = f->git_exclude;
+	if (!c->set_cache && f->cache_size >= 0)
+		c->dopts.cache_size = (size_t)f->cache_size;
+	if (take_list(&f->platforms, c->platforms, &platforms,
+		      &c->have_platforms) ||
+	    take_list(&f->frameworks, c->frameworks, &c->nframeworks,
+		      &c->have_frameworks) ||
+	    take_list(&f->addons, c->addons, &c->naddons, &c->have_addons))
+		return config_fail("the config lists more than 64 names");
+	if (!had_platforms && c->have_platforms)
+		c->platforms[platforms] = NULL;
+	rc = load_registry(c->registry);
+	return rc ? rc : check_config_platforms(c);
+}
+
+/* The SOURCE a command works on: an argument or the config's. */
+static int need_source(const struct cli *c)
+{
+	if (c->source)
+		return 0;
+	if (c->cfg.file)
+		fprintf(stderr,
+			"aiwgfs: no SOURCE given, and '%s' names no "
+			"'source'; give one or add it there\n",
+			c->cfg.file);
+	else
+		fprintf(stderr,
+			"aiwgfs: no SOURCE given and no %s here; give one, "
+			"or write a config with 'aiwgfs init --source "
+			"PATH'\n",
+			CONFIG_FILE);
+	return EXIT_USAGE;
 }
 
 /* An absolute, resolved folder from `arg` (or the current folder). */
@@ -373,7 +537,6 @@ static char *resolve_repo(const char *arg)
 	return strdup(real);
 }
 
-/* Scan SOURCE and build the model the options ask for. */
 /* The units the options select. */
 static struct source_filter cli_filter(const struct cli *c)
 {
@@ -390,14 +553,18 @@ static struct source_filter cli_filter(const struct cli *c)
 	return f;
 }
 
-static int load_model(struct cli *c, const char *source, struct model *m)
+/* Scan SOURCE and build the model the options ask for. */
+static int load_model(struct cli *c, struct model *m)
 {
 	struct source_filter filter = cli_filter(c);
 	struct source src;
 	char *err = NULL;
 	int rc;
 
-	rc = source_scan(&src, source, &filter, &err);
+	rc = need_source(c);
+	if (rc)
+		return rc;
+	rc = source_scan(&src, c->source, &filter, &err);
 	if (!rc)
 		rc = model_build(m, &src,
 				 c->have_platforms
@@ -424,12 +591,19 @@ static int cmd_mount(int argc, char **argv)
 	char *repo;
 	int rc, n;
 
-	rc = parse_cli(&c, argc, argv, 1, 2);
+	rc = parse_cli(&c, argc, argv, 0, 2);
 	if (rc)
 		return rc;
 	repo = resolve_repo(c.nargs > 1 ? c.args[1] : NULL);
 	if (!repo)
 		return EXIT_USAGE;
+	c.source = c.nargs ? c.args[0] : NULL;
+	rc = cli_setup(&c, repo);
+	if (rc) {
+		free(repo);
+		config_release(&c.cfg);
+		return rc;
+	}
 	n = mounts_list(repo, &mounts);
 	if (n > 0) {
 		fprintf(stderr,
@@ -438,12 +612,14 @@ static int cmd_mount(int argc, char **argv)
 			repo, mounts[0].mountpoint, mounts[0].source);
 		mounts_free(mounts, n);
 		free(repo);
+		config_release(&c.cfg);
 		return EXIT_USAGE;
 	}
 	mounts_free(mounts, n > 0 ? n : 0);
-	rc = load_model(&c, c.args[0], &m);
+	rc = load_model(&c, &m);
 	if (rc) {
 		free(repo);
+		config_release(&c.cfg);
 		return rc;
 	}
 	if (!m.nviews) {
@@ -457,6 +633,7 @@ static int cmd_mount(int argc, char **argv)
 	}
 	model_release(&m);
 	free(repo);
+	config_release(&c.cfg);
 	return rc;
 }
 
@@ -583,7 +760,7 @@ static int detach_all(const char *repo, pid_t *pid, int *found)
 static int cmd_umount(int argc, char **argv)
 {
 	struct cli c = { .usage = usage_umount,
-			 .allowed = ALLOW(OPT_REGISTRY) };
+			 .allowed = ALLOW(OPT_REGISTRY) | ALLOW(OPT_CONFIG) };
 	int rc, found = 0, failed = 0;
 	pid_t pid = 0;
 	char *repo;
@@ -594,6 +771,12 @@ static int cmd_umount(int argc, char **argv)
 	repo = resolve_repo(c.nargs ? c.args[0] : NULL);
 	if (!repo)
 		return EXIT_USAGE;
+	/*
+	 * The config's registry may add views whose placeholders go too;
+	 * with a broken config the built-in table stands in.
+	 */
+	cli_setup(&c, repo);
+	config_release(&c.cfg);
 	/*
 	 * A daemon killed while it mounted may leave fusermount3 finishing
 	 * a mount that appears only now; its auto_unmount takes it away
@@ -643,9 +826,110 @@ static void print_status(const char *text, bool with_cache)
 	       status_value(text, "cache_evictions", c, sizeof(c)));
 }
 
+/* `s` as a JSON string; bytes that are not UTF-8 become U+FFFD. */
+static void json_string(const char *s)
+{
+	char *clean = str_utf8_sanitize(s);
+
+	putchar('"');
+	for (const char *p = clean ? clean : ""; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+	free(clean);
+}
+
+/* The number under `key` in status text, or null. */
+static void json_number(const char *text, const char *key)
+{
+	char v[64];
+
+	status_value(text, key, v, sizeof(v));
+	if (*v && strspn(v, "0123456789") == strlen(v))
+		fputs(v, stdout);
+	else
+		fputs("null", stdout);
+}
+
+static void json_mount(const struct mount_entry *me, const char *text)
+{
+	static const char *const cache_keys[] = { "entries", "bytes",
+						  "limit",   "hits",
+						  "misses",  "evictions" };
+	const char *sep = "";
+
+	fputs("{\"mountpoint\": ", stdout);
+	json_string(me->mountpoint);
+	fputs(", \"source\": ", stdout);
+	json_string(me->source);
+	printf(", \"serving\": %s", text ? "true" : "false");
+	if (!text) {
+		fputs("}", stdout);
+		return;
+	}
+	fputs(", \"pid\": ", stdout);
+	json_number(text, "pid");
+	fputs(", \"files\": ", stdout);
+	json_number(text, "files");
+	fputs(", \"inodes\": ", stdout);
+	json_number(text, "inodes");
+	fputs(", \"cache\": {", stdout);
+	for (size_t i = 0; i < ARRAY_SIZE(cache_keys); i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "cache_%s", cache_keys[i]);
+		printf("%s\"%s\": ", i ? ", " : "", cache_keys[i]);
+		json_number(text, key);
+	}
+	fputs("}, \"skipped\": [", stdout);
+	for (const char *p = text; *p; p = strchrnul(p, '\n'), p += !!*p) {
+		char *line;
+
+		if (strncmp(p, "skipped ", 8))
+			continue;
+		line = str_ndup(p + 8, strcspn(p + 8, "\n"));
+		fputs(sep, stdout);
+		json_string(line ? line : "");
+		free(line);
+		sep = ", ";
+	}
+	fputs("]}", stdout);
+}
+
+/* Status as one JSON object; see usage_status. */
+static int status_json(const char *repo, struct mount_entry *mounts, int n)
+{
+	char buf[4096];
+	int rc = EXIT_OK;
+
+	fputs("{\"repo\": ", stdout);
+	json_string(repo);
+	fputs(", \"mounts\": [", stdout);
+	for (int i = 0; i < n; i++) {
+		ssize_t len = getxattr(mounts[i].mountpoint, UFS_STATUS_XATTR,
+				       buf, sizeof(buf) - 1);
+
+		if (len >= 0)
+			buf[len] = '\0';
+		else
+			rc = EXIT_PROBLEMS;
+		fputs(i ? ", " : "", stdout);
+		json_mount(&mounts[i], len >= 0 ? buf : NULL);
+	}
+	fputs("]}\n", stdout);
+	return rc;
+}
+
 static int cmd_status(int argc, char **argv)
 {
-	struct cli c = { .usage = usage_status };
+	struct cli c = { .usage = usage_status, .allowed = ALLOW(OPT_JSON) };
 	struct mount_entry *mounts;
 	char *repo, buf[4096], pid[32], last_pid[32] = "";
 	int rc, n;
@@ -657,7 +941,19 @@ static int cmd_status(int argc, char **argv)
 	if (!repo)
 		return EXIT_USAGE;
 	n = mounts_list(repo, &mounts);
-	if (n <= 0)
+	if (n < 0) {
+		fprintf(stderr, "aiwgfs: cannot read the mount table: %s\n",
+			strerror(-n));
+		free(repo);
+		return EXIT_SYSTEM;
+	}
+	if (c.json) {
+		rc = status_json(repo, mounts, n);
+		mounts_free(mounts, n);
+		free(repo);
+		return rc;
+	}
+	if (!n)
 		printf("nothing of aiwgfs is mounted under %s\n", repo);
 	for (int i = 0; i < n; i++) {
 		ssize_t len = getxattr(mounts[i].mountpoint, UFS_STATUS_XATTR,
@@ -718,9 +1014,13 @@ static int cmd_ls(int argc, char **argv)
 	struct model m;
 	int rc;
 
-	rc = parse_cli(&c, argc, argv, 1, 1);
+	rc = parse_cli(&c, argc, argv, 0, 1);
+	c.source = c.nargs ? c.args[0] : NULL;
 	if (!rc)
-		rc = load_model(&c, c.args[0], &m);
+		rc = cli_setup(&c, ".");
+	if (!rc)
+		rc = load_model(&c, &m);
+	config_release(&c.cfg);
 	if (rc)
 		return rc;
 	s.model = &m;
@@ -743,27 +1043,35 @@ static int cmd_render(int argc, char **argv)
 	struct cache_entry *e;
 	struct vnode *node;
 	struct cache *cache;
+	const char *path;
 	struct model m;
 	int rc;
 
-	rc = parse_cli(&c, argc, argv, 2, 2);
+	rc = parse_cli(&c, argc, argv, 1, 2);
+	c.source = c.nargs > 1 ? c.args[0] : NULL;
 	if (!rc)
-		rc = load_model(&c, c.args[0], &m);
-	if (rc)
+		rc = cli_setup(&c, ".");
+	if (!rc)
+		rc = load_model(&c, &m);
+	if (rc) {
+		config_release(&c.cfg);
 		return rc;
-	node = model_lookup(&m, c.args[1], NULL);
+	}
+	path = c.args[c.nargs - 1];
+	node = model_lookup(&m, path, NULL);
 	if (!node || node->type != VNODE_FILE) {
 		fprintf(stderr,
 			"aiwgfs: '%s' is not a synthesized file; 'aiwgfs ls "
 			"%s' lists them\n",
-			c.args[1], c.args[0]);
+			path, c.source);
 		model_release(&m);
+		config_release(&c.cfg);
 		return EXIT_USAGE;
 	}
 	cache = cache_new(0);
 	rc = cache ? render_node(&m, node, cache, &e) : -ENOMEM;
 	if (rc) {
-		fprintf(stderr, "aiwgfs: cannot render '%s': %s\n", c.args[1],
+		fprintf(stderr, "aiwgfs: cannot render '%s': %s\n", path,
 			strerror(-rc));
 		rc = EXIT_SYSTEM;
 	} else {
@@ -774,6 +1082,7 @@ static int cmd_render(int argc, char **argv)
 	if (cache)
 		cache_free(cache);
 	model_release(&m);
+	config_release(&c.cfg);
 	return rc;
 }
 
@@ -784,9 +1093,13 @@ static int cmd_check(int argc, char **argv)
 	struct model m;
 	int rc;
 
-	rc = parse_cli(&c, argc, argv, 1, 1);
+	rc = parse_cli(&c, argc, argv, 0, 1);
+	c.source = c.nargs ? c.args[0] : NULL;
 	if (!rc)
-		rc = load_model(&c, c.args[0], &m);
+		rc = cli_setup(&c, ".");
+	if (!rc)
+		rc = load_model(&c, &m);
+	config_release(&c.cfg);
 	if (rc)
 		return rc;
 	if (check_run(&m, &r)) {
@@ -806,6 +1119,193 @@ static int cmd_check(int argc, char **argv)
 	rc = r.problems ? EXIT_PROBLEMS : EXIT_OK;
 	check_report_release(&r);
 	model_release(&m);
+	return rc;
+}
+
+static void export_report(enum export_event ev, const char *path, int err,
+			  void *arg)
+{
+	static const char *const words[] = {
+		[EXPORT_WROTE] = "wrote",     [EXPORT_REMOVED] = "removed",
+		[EXPORT_CONFLICT] = "kept",   [EXPORT_KEPT] = "kept",
+		[EXPORT_CHANGED] = "changed", [EXPORT_MISSING] = "missing",
+		[EXPORT_EXTRA] = "extra",     [EXPORT_FAILED] = "failed",
+	};
+	char *shown = str_escape(path);
+	const char *p = shown ? shown : path;
+	bool verbose = *(bool *)arg;
+
+	switch (ev) {
+	case EXPORT_WROTE:
+	case EXPORT_REMOVED:
+		if (verbose)
+			printf("%s %s\n", words[ev], p);
+		break;
+	case EXPORT_CONFLICT:
+		printf("kept %s: not written by aiwgfs export (--force "
+		       "replaces it)\n",
+		       p);
+		break;
+	case EXPORT_KEPT:
+		printf("kept %s: edited since it was exported (--force "
+		       "replaces it)\n",
+		       p);
+		break;
+	case EXPORT_FAILED:
+		printf("failed %s: %s\n", p, strerror(-err));
+		break;
+	default:
+		printf("%s %s\n", words[ev], p);
+		break;
+	}
+	free(shown);
+}
+
+static int export_finish(const struct cli *c, const char *dir,
+			 const struct export_counts *n)
+{
+	if (c->check) {
+		if (n->differ)
+			printf("%zu of %zu files differ from what aiwgfs "
+			       "export would write; run 'aiwgfs export' to "
+			       "bring %s up to date\n",
+			       n->differ, n->files, dir);
+		else
+			printf("%s is up to date (%zu files)\n", dir, n->files);
+	} else if (c->clean) {
+		printf("removed %zu files and folders\n", n->removed);
+	} else {
+		printf("%zu files: %zu written, %zu removed, %zu left "
+		       "alone\n",
+		       n->files, n->written, n->removed, n->conflicts);
+	}
+	if (n->failed)
+		return EXIT_SYSTEM;
+	return n->differ || n->conflicts ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+	struct cli c = { .usage = usage_export,
+			 .allowed = ALLOW_SCAN | ALLOW(OPT_NO_REWRITE) |
+				    ALLOW(OPT_CHECK) | ALLOW(OPT_CLEAN) |
+				    ALLOW(OPT_FORCE) | ALLOW(OPT_LONG) };
+	struct export_options o = { .report = export_report };
+	struct export_counts n;
+	struct model m = { 0 };
+	const char *dir;
+	char *err = NULL;
+	int rc;
+
+	rc = parse_cli(&c, argc, argv, 1, 2);
+	if (rc)
+		return rc;
+	if (c.check && c.clean)
+		return usage_error(&c,
+				   "--check and --clean do not go together");
+	dir = c.args[c.nargs - 1];
+	c.source = c.nargs > 1 ? c.args[0] : NULL;
+	o.mode = c.check ? EXPORT_CHECK : c.clean ? EXPORT_CLEAN : EXPORT_WRITE;
+	o.force = c.force;
+	o.arg = &c.long_list;
+	rc = cli_setup(&c, dir);
+	if (!rc && !c.clean)
+		rc = load_model(&c, &m);
+	if (rc) {
+		config_release(&c.cfg);
+		return rc;
+	}
+	rc = export_run(&m, dir, &o, &n, &err);
+	if (rc) {
+		fprintf(stderr, "aiwgfs: %s\n", err ? err : strerror(-rc));
+		rc = rc == -EINVAL ? EXIT_USAGE : EXIT_SYSTEM;
+	} else {
+		rc = export_finish(&c, dir, &n);
+	}
+	free(err);
+	if (!c.clean)
+		model_release(&m);
+	config_release(&c.cfg);
+	return rc;
+}
+
+/* Write `text` to a new `file` (or over it, with `force`). 0 or -errno. */
+static int write_config(const char *file, const char *text, bool force)
+{
+	size_t len = strlen(text);
+	int fd, rc = 0;
+
+	fd = open(file,
+		  O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
+			  (force ? O_TRUNC : O_EXCL),
+		  0644);
+	if (fd < 0)
+		return -errno;
+	for (size_t done = 0; !rc && done < len;) {
+		ssize_t w = write(fd, text + done, len - done);
+
+		if (w < 0 && errno != EINTR)
+			rc = -errno;
+		else if (w > 0)
+			done += (size_t)w;
+	}
+	if (close(fd) && !rc)
+		rc = -errno;
+	return rc;
+}
+
+static int cmd_init(int argc, char **argv)
+{
+	struct cli c = { .usage = usage_init,
+			 .allowed = ALLOW(OPT_SOURCE) | ALLOW(OPT_PLATFORMS) |
+				    ALLOW(OPT_FORCE) };
+	char *repo, *file = NULL, *text = NULL, list[1024] = "";
+	size_t len = 0;
+	int rc;
+
+	rc = parse_cli(&c, argc, argv, 0, 1);
+	if (rc)
+		return rc;
+	repo = resolve_repo(c.nargs ? c.args[0] : NULL);
+	if (!repo)
+		return EXIT_USAGE;
+	rc = load_registry(NULL);
+	for (size_t i = 0; !rc && c.have_platforms && c.platforms[i]; i++) {
+		if (!registry_find(c.platforms[i])) {
+			rc = usage_error(&c,
+					 "unknown platform '%s'; 'aiwgfs "
+					 "platforms' lists them",
+					 c.platforms[i]);
+			break;
+		}
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+					i ? ", " : "", c.platforms[i]);
+		if (len >= sizeof(list))
+			rc = usage_error(&c, "too many platforms");
+	}
+	if (!rc) {
+		file = path_join(repo, CONFIG_FILE);
+		text = config_template(c.init_source,
+				       c.have_platforms ? list : NULL);
+		rc = file && text ? 0 : EXIT_SYSTEM;
+	}
+	if (!rc) {
+		rc = write_config(file, text, c.force);
+		if (rc == -EEXIST)
+			fprintf(stderr,
+				"aiwgfs: '%s' exists; edit it, or pass "
+				"--force to start it afresh\n",
+				file);
+		else if (rc)
+			fprintf(stderr, "aiwgfs: cannot write '%s': %s\n", file,
+				strerror(-rc));
+		else
+			printf("wrote %s\n", file);
+		rc = !rc ? EXIT_OK : rc == -EEXIST ? EXIT_USAGE : EXIT_SYSTEM;
+	}
+	free(text);
+	free(file);
+	free(repo);
 	return rc;
 }
 
@@ -858,6 +1358,8 @@ static int cmd_platforms(int argc, char **argv)
 	int rc;
 
 	rc = parse_cli(&c, argc, argv, 0, 0);
+	if (!rc)
+		rc = load_registry(c.registry);
 	if (rc)
 		return rc;
 	if (c.yaml) {
@@ -885,16 +1387,190 @@ static const struct {
 	{ "render", cmd_render },
 	{ "platforms", cmd_platforms },
 	{ "check", cmd_check },
+	{ "export", cmd_export },
+	{ "init", cmd_init },
 };
+
+/* Mount options that mount(8) and fstab use and that mean nothing here. */
+static bool generic_mount_option(const char *o)
+{
+	static const char *const ignored[] = {
+		"defaults", "rw",     "auto",	 "noauto", "user",  "users",
+		"nouser",   "nofail", "_netdev", "dev",	   "nodev", "suid",
+		"nosuid",   "exec",   "noexec",	 "async",  "atime", "noatime",
+		"relatime", "owner",  "group",
+	};
+
+	if (!strncmp(o, "x-", 2) || !strncmp(o, "comment=", 8))
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(ignored); i++)
+		if (!strcmp(o, ignored[i]))
+			return true;
+	return false;
+}
+
+/* What an -o option of mount(8) means: a flag of `aiwgfs mount`, or NULL. */
+static const char *helper_flag(const char *key, bool *takes_value)
+{
+	static const struct {
+		const char *key, *flag;
+		bool value;
+	} map[] = {
+		{ "platforms", "--platforms", true },
+		{ "frameworks", "--frameworks", true },
+		{ "addons", "--addons", true },
+		{ "registry", "--registry", true },
+		{ "config", "--config", true },
+		{ "cache_size", "--cache-size", true },
+		{ "no_rewrite_refs", "--no-rewrite-refs", false },
+		{ "no_git_exclude", "--no-git-exclude", false },
+		{ "debug", "--debug", false },
+		{ "foreground", "--foreground", false },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+		if (!strcmp(key, map[i].key)) {
+			*takes_value = map[i].value;
+			return map[i].flag;
+		}
+	}
+	return NULL;
+}
+
+/* Lists in mount options may use ':' between names, as ',' is taken. */
+static void colons_to_commas(char *s)
+{
+	for (; *s; s++)
+		if (*s == ':')
+			*s = ',';
+}
+
+/*
+ * Turn the options of "-o OPTIONS" into flags of `aiwgfs mount` in *out
+ * (values point into `opts`, which is changed); what is neither ours nor
+ * generic goes to FUSE, in `fuse`. A bare name right after a list option
+ * continues the list, so "platforms=claude,copilot" works as typed.
+ */
+static int helper_options(char *opts, char **out, int *n, struct buf *fuse)
+{
+	char *list_end = NULL, *save = NULL;
+
+	for (char *o = strtok_r(opts, ",", &save); o;
+	     o = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(o, '=');
+		bool value = false;
+		const char *flag;
+
+		if (eq)
+			*eq = '\0';
+		flag = helper_flag(o, &value);
+		if (!flag && !eq && list_end && !generic_mount_option(o)) {
+			/* undo strtok_r's cut: the list runs on in place */
+			for (char *p = o - 1; p > list_end && !*p; p--)
+				*p = ',';
+			colons_to_commas(o);
+			continue;
+		}
+		list_end = NULL;
+		if (eq)
+			*eq = '=';
+		if (!flag || value != !!eq) {
+			if (!generic_mount_option(o))
+				buf_addf(fuse, "%s%s", fuse->len ? "," : "", o);
+			continue;
+		}
+		if (*n > 60)
+			return -E2BIG;
+		out[(*n)++] = (char *)flag;
+		if (!value)
+			continue;
+		out[(*n)++] = eq + 1;
+		*eq = '\0';
+		if (!strcmp(o, "platforms") || !strcmp(o, "frameworks") ||
+		    !strcmp(o, "addons")) {
+			colons_to_commas(eq + 1);
+			list_end = eq + 1;
+		}
+		*eq = '=';
+	}
+	return 0;
+}
+
+/*
+ * mount(8) runs "aiwgfs SOURCE REPO -o OPTIONS" for a file system of type
+ * fuse.aiwgfs (through mount.fuse3) and for fstab lines: mount the views
+ * with the options turned into flags.
+ */
+static int mount_helper(int argc, char **argv)
+{
+	char *args[128] = { "mount" }, *opts[8];
+	struct buf fuse = BUF_INIT;
+	int n = 1, nopts = 0, npos = 0, rc = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc && nopts < 8)
+			opts[nopts++] = argv[++i];
+		else if (!strncmp(argv[i], "-o", 2) && argv[i][2] && nopts < 8)
+			opts[nopts++] = argv[i] + 2;
+		else if (argv[i][0] != '-' && npos < 2)
+			args[n++] = argv[i], npos++;
+		else if (strcmp(argv[i], "-n") && strcmp(argv[i], "-v") &&
+			 strcmp(argv[i], "-s") && strcmp(argv[i], "-f")) {
+			fprintf(stderr,
+				"aiwgfs: as a mount helper, aiwgfs takes "
+				"SOURCE REPO [-o OPTIONS], not '%s'\n",
+				argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (npos != 2) {
+		fprintf(stderr, "aiwgfs: as a mount helper, aiwgfs takes "
+				"SOURCE REPO [-o OPTIONS]\n");
+		return EXIT_USAGE;
+	}
+	for (int i = 0; !rc && i < nopts; i++)
+		rc = helper_options(opts[i], args, &n, &fuse);
+	if (!rc && fuse.len) {
+		args[n++] = "-o";
+		args[n++] = fuse.data;
+	}
+	args[n] = NULL;
+	if (!rc)
+		rc = cmd_mount(n, args);
+	else
+		fprintf(stderr, "aiwgfs: too many mount options\n");
+	buf_release(&fuse);
+	return rc;
+}
+
+/* AIWGFS_LOG=error|warning|info|debug sets the level of the log. */
+static void log_level_from_env(void)
+{
+	static const char *const names[] = {
+		[LOG_LEVEL_ERROR] = "error",
+		[LOG_LEVEL_WARNING] = "warning",
+		[LOG_LEVEL_INFO] = "info",
+		[LOG_LEVEL_DEBUG] = "debug",
+	};
+	const char *env = getenv("AIWGFS_LOG");
+
+	if (!env || !*env)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcasecmp(env, names[i])) {
+			log_set_level((enum log_level)i);
+			return;
+		}
+	}
+	fprintf(stderr,
+		"aiwgfs: AIWGFS_LOG='%s' is not a level (error, warning, "
+		"info, debug); logging warnings\n",
+		env);
+}
 
 int main(int argc, char **argv)
 {
-	const char *env = getenv("AIWGFS_LOG");
-
-	if (env && !strcmp(env, "debug"))
-		log_set_level(LOG_LEVEL_DEBUG);
-	else if (env && !strcmp(env, "info"))
-		log_set_level(LOG_LEVEL_INFO);
+	log_level_from_env();
 	if (argc < 2) {
 		fputs(usage_main, stderr);
 		return EXIT_USAGE;
@@ -911,6 +1587,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
+	if (argc >= 3 && argv[1][0] != '-' && argv[2][0] != '-')
+		return mount_helper(argc, argv);
 	fprintf(stderr, "aiwgfs: unknown command '%s'\n\n%s", argv[1],
 		usage_main);
 	return EXIT_USAGE;

@@ -97,6 +97,13 @@ const struct platform *registry_find(const char *name);
 const char *registry_map(const struct name_map *map, size_t n,
 			 const char *name);
 
+/*
+ * On platform `platform`, call model `from` ("*": any other) `to`, over
+ * what the table says. Like registry_load(), for one thread before any
+ * reader. 0, -ENOENT when there is no such platform, or -ENOMEM.
+ */
+int registry_set_model(const char *platform, const char *from, const char *to);
+
 /* The built-in table's YAML text, for `aiwgfs platforms --yaml`. */
 const char *registry_builtin_yaml(void);
 
