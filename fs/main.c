@@ -421,13 +421,16 @@ static int take_list(const struct config_list *from, char **to, size_t *n,
 	return 0;
 }
 
-/* Check the config's platform names against the loaded table. */
-static int check_config_platforms(const struct cli *c)
+/*
+ * Check the config's platform names (when the flags gave none) against the
+ * loaded table, and apply its model maps.
+ */
+static int check_config_platforms(const struct cli *c, bool flag_platforms)
 {
 	const struct config *f = &c->cfg;
 	char msg[512];
 
-	for (size_t i = 0; !c->have_platforms && i < f->platforms.n; i++) {
+	for (size_t i = 0; !flag_platforms && i < f->platforms.n; i++) {
 		if (registry_find(f->platforms.v[i]))
 			continue;
 		snprintf(msg, sizeof(msg),
@@ -496,7 +499,7 @@ static int cli_setup(struct cli *c, const char *dir)
 	if (!had_platforms && c->have_platforms)
 		c->platforms[platforms] = NULL;
 	rc = load_registry(c->registry);
-	return rc ? rc : check_config_platforms(c);
+	return rc ? rc : check_config_platforms(c, had_platforms);
 }
 
 /* The SOURCE a command works on: an argument or the config's. */
