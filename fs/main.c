@@ -296,7 +296,8 @@ static int parse_option(struct cli *c, int opt, char *arg)
 		/* fall through */
 	case OPT_FOREGROUND:
 		c->dopts.foreground = true;
-		if (log_get_level() < LOG_LEVEL_INFO)
+		/* someone watching the terminal wants more, unless told */
+		if (!getenv("AIWGFS_LOG") && log_get_level() < LOG_LEVEL_INFO)
 			log_set_level(LOG_LEVEL_INFO);
 		return 0;
 	case OPT_NO_REWRITE:
