@@ -1188,6 +1188,29 @@ static int export_finish(const struct cli *c, const char *dir,
 	return n->differ || n->conflicts ? EXIT_PROBLEMS : EXIT_OK;
 }
 
+/*
+ * Export writes real files, so it must not look at a repository through
+ * its views: a mounted view would pass for an export already done.
+ */
+static int refuse_mounted(const char *dir)
+{
+	struct mount_entry *mounts;
+	char real[PATH_MAX];
+	int n;
+
+	if (!realpath(dir, real))
+		return 0; /* not there yet: nothing is mounted in it */
+	n = mounts_list(real, &mounts);
+	if (n <= 0)
+		return 0;
+	fprintf(stderr,
+		"aiwgfs: '%s' has aiwgfs views mounted (%s); export writes "
+		"real files: run 'aiwgfs umount' first\n",
+		dir, mounts[0].mountpoint);
+	mounts_free(mounts, n);
+	return EXIT_USAGE;
+}
+
 static int cmd_export(int argc, char **argv)
 {
 	struct cli c = { .usage = usage_export,
@@ -1213,6 +1236,8 @@ static int cmd_export(int argc, char **argv)
 	o.force = c.force;
 	o.arg = &c.long_list;
 	rc = cli_setup(&c, dir);
+	if (!rc)
+		rc = refuse_mounted(dir);
 	if (!rc && !c.clean)
 		rc = load_model(&c, &m);
 	if (rc) {

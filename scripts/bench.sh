@@ -31,8 +31,9 @@ Measured:
                               misses (per-edit timeout)
   daemon memory               VmRSS and VmHWM after a full read
   regeneration                a shell loop of 'aiwgfs render' over every file
-                              (extrapolated from a sample), 'cp -r' of the
-                              rendered files, and rulesync when npm can get it
+                              (extrapolated from a sample), 'aiwgfs export'
+                              (first run and re-run), 'cp -r' of the rendered
+                              files, and rulesync when npm can get it
 
 options:
   --rounds N          rounds per comparison (default 7)
@@ -343,7 +344,7 @@ vs_note="ratio: time / median edit->visible of aiwgfs"
 umount_views
 
 # --- 6. regeneration by copying -------------------------------------------------------------------
-echo "[6/7] regeneration: render loop, cp -r"
+echo "[6/7] regeneration: render loop, export, cp -r"
 if [ "$sample" -eq 0 ] || [ "$sample" -ge "$nfiles" ]; then
 	cp "$tmp/ls.txt" "$tmp/sample.txt"
 else
@@ -364,6 +365,20 @@ if [ "$k" -eq "$nfiles" ]; then rnote="all $nfiles files"
 else rnote="$k of $nfiles files timed ($(ms "$per") ms each), extrapolated"; fi
 row "regenerate: 'aiwgfs render' loop, every file" ms "$(ms "$est")" - "$(vs_edit "$est")" "$rnote"
 rm -rf "$out"
+
+# aiwgfs export is a copying generator too, with the same renderers: the
+# first run writes every file, a re-run after one edit compares them all.
+t0=${EPOCHREALTIME/./}
+"$aiwgfs" export "$src" "$tmp/regen-export" >/dev/null || die "aiwgfs export failed"
+t1=${EPOCHREALTIME/./}
+row "regenerate: 'aiwgfs export', first run" ms "$(ms $((t1 - t0)))" - "$(vs_edit $((t1 - t0)))" \
+	"$nfiles files written"
+t0=${EPOCHREALTIME/./}
+"$aiwgfs" export "$src" "$tmp/regen-export" >/dev/null || die "aiwgfs export failed"
+t1=${EPOCHREALTIME/./}
+row "regenerate: 'aiwgfs export', re-run" ms "$(ms $((t1 - t0)))" - "$(vs_edit $((t1 - t0)))" \
+	"every file rendered and compared, none written"
+rm -rf "$tmp/regen-export"
 
 t0=${EPOCHREALTIME/./}
 cp -r "$copy" "$tmp/regen-cp"

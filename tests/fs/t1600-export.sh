@@ -60,6 +60,13 @@ check "export says how many it wrote" \
 	"$SCRATCH/export.out"
 check "a skill script is executable" \
 	sh -c 'find "$1" -path "*/skills/*" -type f -perm -u+x | grep -q .' sh "$OUT"
+set +e
+aiwgfs export "$SRC" "$REPO" >/dev/null 2>"$SCRATCH/mounted.err"
+rc=$?
+set -e
+check_eq "export refuses a repository with views mounted" "$rc" 2
+check "it says to unmount first" grep -q "run 'aiwgfs umount' first" "$SCRATCH/mounted.err"
+check "it wrote no manifest there" [ ! -e "$REPO/.aiwgfs-manifest" ]
 aiwgfs umount "$REPO" >/dev/null || fail "umount"
 
 # A second export writes nothing, and --check finds nothing.
