@@ -714,6 +714,9 @@ static void on_change(void *arg, const struct watch_batch *batch)
 		  c.ninodes,
 		  (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 			  (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	/* names came or went: keep git's view of the repository clean */
+	if (fresh && c.nentries)
+		update_git_exclude(d, true);
 	changes_release(&c);
 	/* Only the watcher's thread swaps models: this one stays put. */
 	if (atomic_load(&d->linted))

@@ -88,3 +88,20 @@ check "that last line still ignores *.tmp" git -C "$REPO" check-ignore -q --no-i
 aiwgfs umount "$REPO" >/dev/null || fail "umount failed"
 check "exclude file without a final newline byte-identical after umount" \
 	cmp "$SCRATCH/exclude.before" "$EXCLUDE"
+
+# An artifact added to the source while mounted joins the block at once,
+# and one removed leaves it: git status stays clean throughout.
+cp "$EXCLUDE" "$SCRATCH/exclude.before"
+mount_views --platforms claude,copilot
+new=$UNITS/frameworks/sdlc-complete/agents/zz-late-arrival.md
+printf -- '---\nname: zz-late-arrival\ndescription: added while mounted\n---\nHello.\n' >"$new"
+check "the new agent shows" wait_until 10 test -e "$REPO/.github/agents/zz-late-arrival.agent.md"
+check "the new agent joins the exclude block" \
+	wait_until 10 grep -qx "/.github/agents/zz-late-arrival.agent.md" "$EXCLUDE"
+check_eq "git status clean after an artifact was added" \
+	"$(git -C "$REPO" status --porcelain --untracked-files=all)" ""
+rm "$new"
+check "the removed agent leaves the exclude block" \
+	wait_until 10 sh -c '! grep -q zz-late-arrival "$1"' sh "$EXCLUDE"
+aiwgfs umount "$REPO" >/dev/null || fail "umount failed"
+check "exclude file byte-identical after the live changes" cmp -s "$SCRATCH/exclude.before" "$EXCLUDE"
