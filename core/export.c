@@ -50,6 +50,7 @@ struct export_ctx {
 	const struct view *view; /* the view being walked */
 	struct manifest old;	 /* as read, sorted */
 	struct manifest next;	 /* what the new manifest will say */
+	bool manifest;		 /* there is one */
 	int error;		 /* -ENOMEM: stop */
 };
 
@@ -197,6 +198,7 @@ static int manifest_read(struct export_ctx *x, const char *dir, char **err)
 		*err = buf_detach(&msg, NULL);
 		return rc;
 	}
+	x->manifest = true;
 	rc = manifest_parse(&x->old, &b, dir, err);
 	buf_release(&b);
 	return rc;
@@ -213,6 +215,8 @@ static void report(struct export_ctx *x, enum export_event ev, const char *path,
 		x->n->removed++;
 		break;
 	case EXPORT_CONFLICT:
+		x->n->own++;
+		break;
 	case EXPORT_KEPT:
 		x->n->conflicts++;
 		break;
@@ -369,6 +373,8 @@ static void export_one(struct export_ctx *x, const char *path,
 	if (x->o->mode == EXPORT_CHECK) {
 		if (rc == -ENOENT)
 			report(x, EXPORT_MISSING, path, 0);
+		else if (!same && !old && x->manifest)
+			report(x, EXPORT_CONFLICT, path, 0);
 		else if (!same)
 			report(x, EXPORT_CHANGED, path, 0);
 		goto out;

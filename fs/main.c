@@ -1146,8 +1146,8 @@ static void export_report(enum export_event ev, const char *path, int err,
 			printf("%s %s\n", words[ev], p);
 		break;
 	case EXPORT_CONFLICT:
-		printf("kept %s: not written by aiwgfs export (--force "
-		       "replaces it)\n",
+		printf("own %s: the repository's own file, which wins as in "
+		       "the mount (--force replaces it)\n",
 		       p);
 		break;
 	case EXPORT_KEPT:
@@ -1179,9 +1179,10 @@ static int export_finish(const struct cli *c, const char *dir,
 	} else if (c->clean) {
 		printf("removed %zu files and folders\n", n->removed);
 	} else {
-		printf("%zu files: %zu written, %zu removed, %zu left "
+		printf("%zu files: %zu written, %zu removed, %zu edited "
+		       "since export and %zu of the repository's own left "
 		       "alone\n",
-		       n->files, n->written, n->removed, n->conflicts);
+		       n->files, n->written, n->removed, n->conflicts, n->own);
 	}
 	if (n->failed)
 		return EXIT_SYSTEM;

@@ -13,8 +13,11 @@
  *   - a file that is not there is written;
  *   - a file that already holds the bytes is left as it is;
  *   - a file the manifest lists, unchanged since, is replaced;
- *   - any other file (hand-written, edited since, a symlink) is left alone
- *     and reported, unless `force`;
+ *   - a file the manifest lists that was edited since is left alone and
+ *     reported, unless `force`;
+ *   - any other file (the repository's own, or a symlink) wins, as a real
+ *     file wins over a synthesized one in the mount: it is left alone and
+ *     reported as the repository's own, unless `force`;
  *   - a file the manifest lists that the views no longer show is removed,
  *     unless it was edited since (then reported and kept);
  *   - folders the manifest lists are removed once empty.
@@ -43,9 +46,10 @@ enum export_mode {
 enum export_event {
 	EXPORT_WROTE,	 /* written, new or replacing an earlier export */
 	EXPORT_REMOVED,	 /* an earlier export's file, removed */
-	EXPORT_CONFLICT, /* a file export did not write stands there */
+	EXPORT_CONFLICT, /* the repository's own file stands there */
 	EXPORT_KEPT,	 /* edited since it was exported: left alone */
-	EXPORT_CHANGED,	 /* check: not what would be written */
+	EXPORT_CHANGED,	 /* check: not what would be written (listed in
+			     the manifest, or there is none) */
 	EXPORT_MISSING,	 /* check: would be written */
 	EXPORT_EXTRA,	 /* check: an earlier export's, would be removed */
 	EXPORT_FAILED,	 /* a system error or a render that failed */
@@ -69,7 +73,8 @@ struct export_counts {
 	size_t written;	  /* EXPORT_WROTE */
 	size_t removed;	  /* EXPORT_REMOVED and folders removed */
 	size_t differ;	  /* check: CHANGED, MISSING and EXTRA */
-	size_t conflicts; /* CONFLICT and KEPT */
+	size_t conflicts; /* KEPT */
+	size_t own;	  /* CONFLICT */
 	size_t failed;	  /* FAILED */
 };
 

@@ -110,7 +110,7 @@ aiwgfs export "$SRC" "$OUT" --force >/dev/null || fail "export --force"
 check "--force replaced the edited file" sh -c '! grep -q "hand edit" "$1"' sh "$OUT/$edited"
 check "--check is clean after --force" aiwgfs export "$SRC" "$OUT" --check
 
-# --- a hand-written file where a view's file would go -----------------------
+# --- hand-written files where a view's file would go ------------------------
 HAND=$SCRATCH/hand
 mkdir -p "$HAND/.claude/agents"
 printf 'my own words\n' >"$HAND/$edited"
@@ -120,9 +120,13 @@ set +e
 aiwgfs export "$SRC" "$HAND" >"$SCRATCH/hand.out" 2>&1
 rc=$?
 set -e
-check_eq "export exits 1 next to hand-written files" "$rc" 1
-check "export names the hand-written file" \
-	grep -q "^kept $edited: not written by aiwgfs export" "$SCRATCH/hand.out"
+check_eq "the repository's own files win, as in the mount: exit 0" "$rc" 0
+check "export names the repository's own file" \
+	grep -q "^own $edited: the repository's own file" "$SCRATCH/hand.out"
+check "and the repository's own AGENTS.md" grep -q "^own AGENTS.md: " "$SCRATCH/hand.out"
+aiwgfs export "$SRC" "$HAND" --check >"$SCRATCH/handcheck.out" ||
+	fail "--check counts the repository's own files as differences"
+check "--check names the repository's own file" grep -q "^own $edited: " "$SCRATCH/handcheck.out"
 check_eq "the hand-written file is intact" "$(cat "$HAND/$edited")" "my own words"
 check_eq "the hand-written AGENTS.md is intact" "$(cat "$HAND/AGENTS.md")" "my agents page"
 check "a hand-written file is not in the manifest" \
