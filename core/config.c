@@ -98,15 +98,19 @@ static int read_list(struct parse *p, const yaml_node_t *n, const char *key,
 
 	l->set = true;
 	l->line = n->start_mark.line + 1;
-	if (s) {
-		char *copy = strdup(s), *items[64];
-		size_t count = copy ? str_split_commas(copy, items, 64) : 0;
+	while (s && !rc) {
+		size_t len = strcspn(s, ",");
+		size_t lead = strspn(s, " \t");
 
-		for (size_t i = 0; !rc && i < count; i++)
-			rc = list_add(l, items[i], strlen(items[i]));
-		free(copy);
-		return copy ? rc : -ENOMEM;
+		while (len > lead && strchr(" \t", s[len - 1]))
+			len--;
+		if (len > lead)
+			rc = list_add(l, s + lead, len - lead);
+		s += strcspn(s, ",");
+		s = *s ? s + 1 : NULL;
 	}
+	if (scalar(n))
+		return rc;
 	if (n->type != YAML_SEQUENCE_NODE)
 		return fail(p, n, "'%s' must be a list of names", key);
 	for (yaml_node_item_t *i = n->data.sequence.items.start;
@@ -141,11 +145,32 @@ static int boolean(const yaml_node_t *n)
 	return -1;
 }
 
+/* Refuse a mapping that gives a key twice, naming the second. */
+static int no_repeats(struct parse *p, const yaml_node_t *m)
+{
+	for (yaml_node_pair_t *pair = m->data.mapping.pairs.start;
+	     pair < m->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *kn = node(p, pair->key);
+		const char *key = scalar(kn);
+
+		for (yaml_node_pair_t *q = m->data.mapping.pairs.start;
+		     key && q < pair; q++) {
+			const char *a = scalar(node(p, q->key));
+
+			if (a && !strcmp(a, key))
+				return fail(p, kn, "'%s' is given twice", a);
+		}
+	}
+	return 0;
+}
+
 static int read_options(struct parse *p, const yaml_node_t *m)
 {
 	if (m->type != YAML_MAPPING_NODE)
 		return fail(p, m, "'options' must be a mapping of (%s)",
 			    CONFIG_OPTIONS);
+	if (no_repeats(p, m))
+		return -EINVAL;
 	for (yaml_node_pair_t *pair = m->data.mapping.pairs.start;
 	     pair < m->data.mapping.pairs.top; pair++) {
 		const yaml_node_t *kn = node(p, pair->key);
@@ -203,6 +228,7 @@ static int read_models(struct parse *p, const yaml_node_t *m)
 
 	if (m->type != YAML_MAPPING_NODE)
 		return fail(p, m, shape);
+	rc = no_repeats(p, m);
 	for (yaml_node_pair_t *pair = m->data.mapping.pairs.start;
 	     !rc && pair < m->data.mapping.pairs.top; pair++) {
 		const char *platform = scalar(node(p, pair->key));
@@ -210,6 +236,8 @@ static int read_models(struct parse *p, const yaml_node_t *m)
 
 		if (!platform || !map || map->type != YAML_MAPPING_NODE)
 			return fail(p, map ? map : m, shape);
+		if (no_repeats(p, map))
+			return -EINVAL;
 		for (yaml_node_pair_t *q = map->data.mapping.pairs.start;
 		     !rc && q < map->data.mapping.pairs.top; q++) {
 			const yaml_node_t *kn = node(p, q->key);
@@ -264,19 +292,10 @@ static int read_document(struct parse *p)
 		return fail(p, root,
 			    "expected a mapping of keys (accepted: %s)",
 			    CONFIG_KEYS);
+	rc = no_repeats(p, root);
 	for (yaml_node_pair_t *pair = root->data.mapping.pairs.start;
-	     !rc && pair < root->data.mapping.pairs.top; pair++) {
-		const yaml_node_t *kn = node(p, pair->key);
-
-		for (yaml_node_pair_t *q = root->data.mapping.pairs.start;
-		     q < pair; q++) {
-			const char *a = scalar(node(p, q->key));
-
-			if (a && scalar(kn) && !strcmp(a, scalar(kn)))
-				return fail(p, kn, "'%s' is given twice", a);
-		}
-		rc = read_key(p, kn, node(p, pair->value));
-	}
+	     !rc && pair < root->data.mapping.pairs.top; pair++)
+		rc = read_key(p, node(p, pair->key), node(p, pair->value));
 	return rc;
 }
 
@@ -367,9 +386,16 @@ char *config_template(const char *source, const char *platforms)
 		 "# The canonical tree: an AIWG checkout, or a folder of "
 		 "agents/,\n"
 		 "# commands/, skills/ and rules/.\n");
-	if (source)
-		buf_addf(&b, "source: %s\n", source);
-	else
+	if (source) {
+		/* double-quoted, so that '#', ': ' or '[' stay in the path */
+		buf_adds(&b, "source: \"");
+		for (const char *c = source; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				buf_addch(&b, '\\');
+			buf_addch(&b, *c);
+		}
+		buf_adds(&b, "\"\n");
+	} else
 		buf_adds(&b, "# source: ../aiwg\n");
 	buf_adds(&b, "\n# The tools to show views for ('aiwgfs platforms' "
 		     "lists them); all\n# when left out.\n");
@@ -381,7 +407,7 @@ char *config_template(const char *source, const char *platforms)
 		 "\n# Which frameworks and addons of an AIWG tree to include; "
 		 "all when\n# left out.\n"
 		 "# frameworks: [sdlc-complete]\n"
-		 "# addons: []\n"
+		 "# addons: [writing-quality]\n"
 		 "\n# A platform table of your own, merged over the built-in "
 		 "one.\n"
 		 "# registry: platforms.local.yaml\n"
@@ -403,9 +429,11 @@ int config_parse_size(const char *s, size_t *out)
 	unsigned shift = 0;
 	char *end;
 
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-' || *s == '+' || *s == ' ')
+	if (errno)
 		return -EINVAL;
 	switch (*end) {
 	case 'k':

@@ -32,7 +32,8 @@ struct entry {
 	char *path;
 	uint64_t hash;
 	char type;
-	bool seen; /* the views still show it */
+	bool seen;   /* the views still show it */
+	size_t line; /* in the manifest read, for messages */
 };
 
 /* Entries sorted by path once `sorted` is set; no two alike. */
@@ -61,6 +62,13 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* qsort() wants a real array even for none; and one needs no sorting */
+static void manifest_sort(struct manifest *mf)
+{
+	if (mf->n > 1)
+		qsort(mf->v, mf->n, sizeof(*mf->v), entry_cmp);
+}
+
 static int manifest_add(struct manifest *mf, const char *path, size_t len,
 			char type, uint64_t hash)
 {
@@ -75,6 +83,7 @@ static int manifest_add(struct manifest *mf, const char *path, size_t len,
 	e->type = type;
 	e->hash = hash;
 	e->seen = false;
+	e->line = 0;
 	mf->n++;
 	return 0;
 }
@@ -153,12 +162,13 @@ static int manifest_parse(struct manifest *mf, const struct buf *b,
 			continue;
 		}
 		if (len > 2 && p[0] == 'F' && p[1] == ' ') {
-			errno = 0;
-			hash = strtoull(p + 2, &stop, 16);
-			if (errno || stop != p + 18 || *stop != ' ')
+			if (len < 20 ||
+			    strspn(p + 2, "0123456789abcdef") != 16 ||
+			    p[18] != ' ')
 				return manifest_error(err, dir, line,
 						      "bad hash");
-			path = stop + 1;
+			hash = strtoull(p + 2, &stop, 16);
+			path = p + 19;
 		} else if (len > 2 && p[0] == 'D' && p[1] == ' ') {
 			path = p + 2;
 		} else {
@@ -173,13 +183,19 @@ static int manifest_parse(struct manifest *mf, const struct buf *b,
 		if (manifest_add(mf, path, (size_t)(p + len - path), p[0],
 				 hash))
 			return -ENOMEM;
+		mf->v[mf->n - 1].line = line;
 		p += len + 1;
 	}
-	qsort(mf->v, mf->n, sizeof(*mf->v), entry_cmp);
-	for (size_t i = 1; i < mf->n; i++)
-		if (!strcmp(mf->v[i - 1].path, mf->v[i].path))
-			return manifest_error(err, dir, 0,
-					      "a path listed twice");
+	manifest_sort(mf);
+	for (size_t i = 1; i < mf->n; i++) {
+		const struct entry *e1 = &mf->v[i - 1], *e2 = &mf->v[i];
+
+		if (!strcmp(e1->path, e2->path))
+			return manifest_error(err, dir,
+					      e1->line > e2->line ? e1->line
+								  : e2->line,
+					      "a path listed before");
+	}
 	return 0;
 }
 
@@ -515,7 +531,7 @@ static void remove_folders(struct export_ctx *x)
 				 strlen(x->next.v[i].path), 'D', 0))
 			x->error = -ENOMEM;
 	drop_folders(&x->next);
-	qsort(dirs.v, dirs.n, sizeof(*dirs.v), entry_cmp);
+	manifest_sort(&dirs);
 	for (size_t i = dirs.n; i-- > 0;) {
 		const char *name, *path = dirs.v[i].path;
 		int fd, rc = 0;
@@ -547,7 +563,7 @@ static int manifest_write(struct export_ctx *x, const char *dir, char **err)
 			rc = -errno;
 		goto out;
 	}
-	qsort(x->next.v, x->next.n, sizeof(*x->next.v), entry_cmp);
+	manifest_sort(&x->next);
 	buf_adds(&b, MANIFEST_HEADER);
 	for (size_t i = 0; i < x->next.n; i++) {
 		const struct entry *e = &x->next.v[i];

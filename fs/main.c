@@ -1284,6 +1284,33 @@ static int write_config(const char *file, const char *text, bool force)
 	return rc;
 }
 
+/*
+ * The config reads a relative source from its own folder, REPO; --source
+ * is given from the current folder. Written as given when the two are the
+ * same folder, else as an absolute path. A source not there is only
+ * warned of: it may be cloned later.
+ */
+static int init_source_path(struct cli *c, const char *repo)
+{
+	static char abs[PATH_MAX];
+	char here[PATH_MAX], cwd[PATH_MAX];
+	struct stat st;
+
+	if (stat(c->init_source, &st) || !S_ISDIR(st.st_mode))
+		fprintf(stderr,
+			"aiwgfs: warning: source '%s' is not a folder (yet)\n",
+			c->init_source);
+	if (c->init_source[0] == '/' || !getcwd(here, sizeof(here)) ||
+	    !realpath(here, cwd) || !strcmp(cwd, repo))
+		return 0;
+	if (!realpath(c->init_source, abs) &&
+	    snprintf(abs, sizeof(abs), "%s/%s", cwd, c->init_source) >=
+		    (int)sizeof(abs))
+		return usage_error(c, "--source is too long");
+	c->init_source = abs;
+	return 0;
+}
+
 static int cmd_init(int argc, char **argv)
 {
 	struct cli c = { .usage = usage_init,
@@ -1313,6 +1340,8 @@ static int cmd_init(int argc, char **argv)
 		if (len >= sizeof(list))
 			rc = usage_error(&c, "too many platforms");
 	}
+	if (!rc && c.init_source)
+		rc = init_source_path(&c, repo);
 	if (!rc) {
 		file = path_join(repo, CONFIG_FILE);
 		text = config_template(c.init_source,

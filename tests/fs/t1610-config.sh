@@ -11,7 +11,7 @@ CONFIG=$REPO/.aiwgfs.yaml
 (cd "$REPO" && aiwgfs init --source ../src --platforms claude,cursor) \
 	>"$SCRATCH/init.out" || fail "init"
 check "init says what it wrote" grep -qx "wrote $CONFIG" "$SCRATCH/init.out"
-check "init writes the source" grep -qx "source: ../src" "$CONFIG"
+check "init writes the source" grep -qx "source: \"../src\"" "$CONFIG"
 check "init writes the platforms" grep -qx "platforms: \[claude, cursor\]" "$CONFIG"
 check "the starting config explains itself" grep -q "^# options:" "$CONFIG"
 cp "$CONFIG" "$SCRATCH/config.before"
@@ -28,6 +28,18 @@ rc=$?
 set -e
 check_eq "init refuses an unknown platform" "$rc" 2
 check "the config is still untouched" cmp -s "$CONFIG" "$SCRATCH/config.before"
+
+# From another folder, a relative --source is made absolute, since the
+# config reads relative paths from its own folder.
+mkdir "$SCRATCH/other-repo"
+(cd "$SCRATCH" && aiwgfs init other-repo --source src) >/dev/null || fail "init elsewhere"
+check "a relative --source from elsewhere is written absolute" \
+	grep -qx "source: \"$SRC\"" "$SCRATCH/other-repo/.aiwgfs.yaml"
+(cd "$SCRATCH/other-repo" && aiwgfs ls) >"$SCRATCH/other.ls" || fail "ls in the other repository"
+check "that config serves" [ -s "$SCRATCH/other.ls" ]
+(cd "$SCRATCH/other-repo" && aiwgfs init --force --source ../nowhere) \
+	>/dev/null 2>"$SCRATCH/nowhere.err" || fail "init with a source not there yet"
+check "a source not there is warned of" grep -q "source '../nowhere' is not a folder" "$SCRATCH/nowhere.err"
 
 # --- the config as written serves ls, mount and export ----------------------
 (cd "$REPO" && aiwgfs ls) >"$SCRATCH/ls" || fail "ls with the config"
