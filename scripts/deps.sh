@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config git
 	libfuse3-dev fuse3 libyaml-dev libmd4c-dev libxxhash-dev
 	python3 ripgrep attr
-	clang libclang-rt-14-dev)
+	clang libclang-rt-14-dev
+	dpkg-dev man-db groff-base systemd)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 
 missing=()
