@@ -50,7 +50,7 @@ if [ -f "$TOP/completion/_aiwgfs" ]; then
 	FROM[usr/share/zsh/vendor-completions/_aiwgfs]=completion/_aiwgfs
 fi
 for doc in "$TOP"/docs/*.md; do
-	FROM[usr/share/doc/aiwgfs/${doc##*/}]=docs/${doc##*/}
+	FROM[usr/share/doc/aiwgfs/docs/${doc##*/}]=docs/${doc##*/}
 done
 printf '%s\n' "${!FROM[@]}" | sort >"$SCRATCH/want.list"
 sed 's|@BINDIR@|/usr/bin|g' "$TOP/dist/aiwgfs@.service" >"$SCRATCH/unit"
