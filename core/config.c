@@ -372,6 +372,42 @@ void config_release(struct config *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/*
+ * `s` as a YAML double-quoted scalar, so that '#', ': ' or '[' stay in a
+ * path, and line breaks (which YAML would fold) are written as escapes.
+ */
+static void add_quoted(struct buf *b, const char *s)
+{
+	static const struct {
+		const char *utf8, *escape;
+	} breaks[] = {
+		{ "\xc2\x85", "\\N" },
+		{ "\xe2\x80\xa8", "\\L" },
+		{ "\xe2\x80\xa9", "\\P" },
+	};
+
+	buf_addch(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(breaks); i++)
+			if (!strncmp(s, breaks[i].utf8, strlen(breaks[i].utf8)))
+				break;
+		if (i < ARRAY_SIZE(breaks)) {
+			buf_adds(b, breaks[i].escape);
+			s += strlen(breaks[i].utf8) - 1;
+		} else if (c < 0x20 || c == 0x7f) {
+			buf_addf(b, "\\x%02x", c);
+		} else {
+			if (c == '"' || c == '\\')
+				buf_addch(b, '\\');
+			buf_addch(b, (char)c);
+		}
+	}
+	buf_addch(b, '"');
+}
+
 char *config_template(const char *source, const char *platforms)
 {
 	struct buf b = BUF_INIT;
@@ -387,14 +423,9 @@ char *config_template(const char *source, const char *platforms)
 		 "agents/,\n"
 		 "# commands/, skills/ and rules/.\n");
 	if (source) {
-		/* double-quoted, so that '#', ': ' or '[' stay in the path */
-		buf_adds(&b, "source: \"");
-		for (const char *c = source; *c; c++) {
-			if (*c == '"' || *c == '\\')
-				buf_addch(&b, '\\');
-			buf_addch(&b, *c);
-		}
-		buf_adds(&b, "\"\n");
+		buf_adds(&b, "source: ");
+		add_quoted(&b, source);
+		buf_addch(&b, '\n');
 	} else
 		buf_adds(&b, "# source: ../aiwg\n");
 	buf_adds(&b, "\n# The tools to show views for ('aiwgfs platforms' "
