@@ -106,14 +106,22 @@ static int prepare_dir_view(struct ufs *fs, struct buf *err)
 	struct stat st;
 
 	if (lstat(fs->mountpoint, &st)) {
-		if (errno != ENOENT ||
-		    (errno = -mounts_make_placeholder(fs->mountpoint))) {
+		int rc = errno == ENOENT
+				 ? mounts_make_placeholder(fs->mountpoint)
+				 : -errno;
+
+		/* one that appeared since (a daemon killed as it forked) */
+		if (rc == -EEXIST && !lstat(fs->mountpoint, &st))
+			rc = 0;
+		else if (!rc)
+			fs->placeholder = true;
+		if (rc) {
 			buf_addf(err, "cannot create '%s': %s", fs->mountpoint,
-				 strerror(errno));
-			return -errno;
+				 strerror(-rc));
+			return rc;
 		}
-		fs->placeholder = true;
-	} else if (!S_ISDIR(st.st_mode)) {
+	}
+	if (!fs->placeholder && !S_ISDIR(st.st_mode)) {
 		buf_addf(err,
 			 "'%s' exists and is not a folder; move it away to "
 			 "mount the view there",

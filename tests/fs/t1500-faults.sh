@@ -185,12 +185,17 @@ git -C "$R" add -A
 git -C "$R" -c user.email=t@example.invalid -c user.name=t commit -qm base
 snapshot "$R" >"$SCRATCH/kill.before"
 cp "$R/.git/info/exclude" "$SCRATCH/kill.exclude"
+no_mounter() {
+	! pkill -KILL -f "aiwgfs mount $SRC $R"
+}
 for round in $(seq 8); do
 	"$AIWGFS" mount "$SRC" "$R" >/dev/null 2>&1 &
 	mounter=$!
 	sleep "0.0$((round * 3))"
 	pkill -KILL -f "aiwgfs mount $SRC $R" || true
 	wait "$mounter" 2>/dev/null || true
+	# a daemon forked just as pkill read the process list escapes it
+	wait_until 5 no_mounter || fail "start round $round: a daemon survived"
 	check "start round $round: umount exits 0" aiwgfs umount "$R" >/dev/null 2>&1
 	if ! nothing_mounted "$R"; then
 		fail "start round $round: still mounted after umount: $(mounted_under "$R" | tr '\n' ' ')"
