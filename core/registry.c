@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 #include "aiwgfs/buf.h"
@@ -121,6 +122,23 @@ static void platform_free(struct platform *p)
  * Split "view/rest" into its view (the first component) and the rest.
  * A path must be relative, without "." or ".." components or empty ones.
  */
+/*
+ * Names no view may show or export may write, at any depth: git's own
+ * folder (a file there can be a hook that runs), and aiwgfs's own files.
+ * Compared without case, for file systems that ignore it.
+ */
+static bool reserved_name(const char *part, size_t len)
+{
+	static const char *const names[] = { ".git", ".aiwgfs.yaml",
+					     ".aiwgfs-manifest" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (len == strlen(names[i]) &&
+		    !strncasecmp(part, names[i], len))
+			return true;
+	return false;
+}
+
 static int split_path(struct loader *l, const yaml_node_t *n, const char *path,
 		      char **view, char **rest)
 {
@@ -141,6 +159,11 @@ static int split_path(struct loader *l, const yaml_node_t *n, const char *path,
 				    "path '%s' has an empty, '.' or '..' "
 				    "component",
 				    path);
+		if (reserved_name(p, len))
+			return fail(l, n,
+				    "path '%s' reaches into '%.*s', which "
+				    "is not aiwgfs's to show or write",
+				    path, (int)len, p);
 		p += len + (p[len] == '/');
 	}
 	*view = slash ? str_ndup(path, (size_t)(slash - path)) : strdup(path);

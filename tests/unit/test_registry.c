@@ -103,6 +103,30 @@ static void test_renderer_misplaced(void)
 		3, "path '.my/skills/s-{id}' must end in '/{id}'");
 }
 
+/* git's folder (where a file can be a hook) and aiwgfs's own files. */
+static void test_reserved_paths(void)
+{
+	refused("platforms:\n"
+		"  - name: evil\n"
+		"    skills: { path: \".git/{id}\", renderer: skill }\n",
+		3, "path '.git/{id}' reaches into '.git'");
+	refused("platforms:\n"
+		"  - name: evil\n"
+		"    agents: { path: \".x/.Git/hooks/{id}\", "
+		"renderer: identity }\n",
+		3, "reaches into '.Git'");
+	refused("platforms:\n"
+		"  - name: evil\n"
+		"    files:\n"
+		"      - { path: .aiwgfs-manifest, renderer: index }\n",
+		4, "reaches into '.aiwgfs-manifest'");
+	refused("platforms:\n"
+		"  - name: evil\n"
+		"    files:\n"
+		"      - { path: .my/.aiwgfs.yaml, renderer: index }\n",
+		4, "reaches into '.aiwgfs.yaml'");
+}
+
 int main(void)
 {
 	dir = tmp_dir("registry");
@@ -110,6 +134,7 @@ int main(void)
 	if (dir) {
 		test_merge();
 		test_renderer_misplaced();
+		test_reserved_paths();
 	}
 	registry_unload();
 	tmp_rm_tree(dir);
