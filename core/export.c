@@ -15,6 +15,7 @@
 #include "aiwgfs/buf.h"
 #include "aiwgfs/cache.h"
 #include "aiwgfs/export.h"
+#include "aiwgfs/registry.h"
 #include "aiwgfs/render.h"
 #include "aiwgfs/util.h"
 
@@ -126,6 +127,33 @@ static bool path_ok(const char *path, size_t len)
 	return true;
 }
 
+/*
+ * Whether `path` lies in a view some platform has: export writes nowhere
+ * else, so a manifest that lists another file (which export would then
+ * remove) was not written by it.
+ */
+static bool in_a_view(const char *path, size_t len)
+{
+	size_t n, first = strcspn(path, "/");
+	const struct platform *p = registry_platforms(&n);
+
+	if (first > len)
+		first = len;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < p[i].nrules + p[i].nfiles; j++) {
+			const char *view =
+				j < p[i].nrules
+					? p[i].rules[j].view
+					: p[i].files[j - p[i].nrules].view;
+
+			if (strlen(view) == first &&
+			    !strncmp(view, path, first))
+				return true;
+		}
+	}
+	return false;
+}
+
 static int manifest_error(char **err, const char *dir, size_t line,
 			  const char *what)
 {
@@ -180,6 +208,9 @@ static int manifest_parse(struct manifest *mf, const struct buf *b,
 			return manifest_error(err, dir, line,
 					      "a path that is not plain and "
 					      "relative");
+		if (!in_a_view(path, (size_t)(p + len - path)))
+			return manifest_error(err, dir, line,
+					      "a path in no platform's view");
 		if (manifest_add(mf, path, (size_t)(p + len - path), p[0],
 				 hash))
 			return -ENOMEM;

@@ -45,7 +45,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 /* The scratch repository, afresh: a few files, and a link outside. */
 static void make_repo(void)
 {
-	static const char *const files[] = { "a.md", ".claude/agents/x.md",
+	static const char *const files[] = { ".claude/a.md",
+					     ".claude/agents/x.md",
 					     ".claude/y.md", "AGENTS.md" };
 	char *link;
 
@@ -55,7 +56,7 @@ static void make_repo(void)
 		fuzz_must(!tmp_write_str(dir, files[i], "text\n"),
 			  "cannot write");
 	fuzz_must(!tmp_write_str(outside, "x.md", "outside\n"), "cannot write");
-	link = path_join(dir, "out");
+	link = path_join(dir, ".github");
 	fuzz_must(link && !symlink(outside, link), "cannot link");
 	free(link);
 }

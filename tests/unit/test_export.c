@@ -1257,23 +1257,29 @@ static void test_bad_manifest(void)
 	char *out = out_dir("bad-manifest");
 
 	check_bad_manifest(out, "# a comment\n\nnot a line\n", 3);
-	check_bad_manifest(out, "F " H " a.md\nX " H " b.md\n", 2);
+	check_bad_manifest(out, "F " H " .claude/a.md\nX " H " b.md\n", 2);
 	check_bad_manifest(out, "F 0123 a.md\n", 1);
-	check_bad_manifest(out, "D a\nF zzzzzzzzzzzzzzzz a/b.md\n", 2);
+	check_bad_manifest(out, "D .claude\nF zzzzzzzzzzzzzzzz .claude/b.md\n",
+			   2);
 	check_bad_manifest(out, "F " H "0 a.md\n", 1);
 	check_bad_manifest(out, "F " H "\n", 1);
 	check_bad_manifest(out, "F " H "a.md\n", 1);
 	check_bad_manifest(out, "D \n", 1);
 	check_bad_manifest(out, "F " H " /etc/passwd\n", 1);
 	check_bad_manifest(out, "D /tmp\n", 1);
-	check_bad_manifest(out, "D a\nD ../outside\n", 2);
+	check_bad_manifest(out, "D .claude\nD ../outside\n", 2);
 	check_bad_manifest(out, "F " H " a/../../b.md\n", 1);
 	check_bad_manifest(out, "F " H " a/./b.md\n", 1);
 	check_bad_manifest(out, "F " H " a//b.md\n", 1);
 	check_bad_manifest(out, "F " H " ..\n", 1);
+	/* a file outside every view, which export would otherwise remove */
+	check_bad_manifest(out, "D .claude\nF " H " src/important.txt\n", 2);
 	/* the second time a path is listed is the line named */
-	check_bad_manifest(out, "F " H " a.md\nD b\nF " H " a.md\n", 3);
-	check_bad_manifest(out, "D b\nF " H " a.md\n\nD b\n", 4);
+	check_bad_manifest(
+		out, "F " H " .claude/a.md\nD .github\nF " H " .claude/a.md\n",
+		3);
+	check_bad_manifest(out,
+			   "D .github\nF " H " .claude/a.md\n\nD .github\n", 4);
 	free(out);
 }
 
