@@ -6,11 +6,13 @@
 #include <getopt.h>
 #include <signal.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -659,13 +661,65 @@ static const char *status_value(const char *text, const char *key, char *out,
 	return "?";
 }
 
+/* How long a daemon may take to say how it is, in milliseconds. */
+#define STATUS_TIMEOUT_MS 3000
+
+/*
+ * The daemon's status text of the view at `mountpoint` (up to size bytes),
+ * or -1 with errno set. A stopped or stuck daemon would hold the asking
+ * process forever, so a child asks, and is killed (SIGKILL ends a wait
+ * for FUSE) if no answer comes in time: errno is then ETIMEDOUT.
+ */
+static ssize_t status_read(const char *mountpoint, char *buf, size_t size)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	int fds[2], status, err = 0;
+	ssize_t len = -1, n;
+	size_t got = 0;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		ssize_t r = getxattr(mountpoint, UFS_STATUS_XATTR, buf, size);
+		int e = r < 0 ? errno : 0;
+
+		if (write(fds[1], &e, sizeof(e)) == sizeof(e) && r > 0 &&
+		    write(fds[1], buf, (size_t)r) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return -1;
+	}
+	pfd.fd = fds[0];
+	if (poll(&pfd, 1, STATUS_TIMEOUT_MS) <= 0) {
+		kill(pid, SIGKILL);
+		err = ETIMEDOUT;
+	} else if (read(fds[0], &err, sizeof(err)) != sizeof(err)) {
+		err = EIO;
+	}
+	while (!err && got < size &&
+	       (n = read(fds[0], buf + got, size - got)) > 0)
+		got += (size_t)n;
+	if (!err)
+		len = (ssize_t)got;
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	errno = err;
+	return len;
+}
+
 /* The pid of the daemon serving `mountpoint`, or 0 when it does not say. */
 static pid_t serving_pid(const char *mountpoint)
 {
 	char text[4096], pid[32];
 	ssize_t len;
 
-	len = getxattr(mountpoint, UFS_STATUS_XATTR, text, sizeof(text) - 1);
+	len = status_read(mountpoint, text, sizeof(text) - 1);
 	if (len < 0)
 		return 0;
 	text[len] = '\0';
@@ -917,8 +971,8 @@ static int status_json(const char *repo, struct mount_entry *mounts, int n)
 	json_string(repo);
 	fputs(", \"mounts\": [", stdout);
 	for (int i = 0; i < n; i++) {
-		ssize_t len = getxattr(mounts[i].mountpoint, UFS_STATUS_XATTR,
-				       buf, sizeof(buf) - 1);
+		ssize_t len =
+			status_read(mounts[i].mountpoint, buf, sizeof(buf) - 1);
 
 		if (len >= 0)
 			buf[len] = '\0';
@@ -960,8 +1014,8 @@ static int cmd_status(int argc, char **argv)
 	if (!n)
 		printf("nothing of aiwgfs is mounted under %s\n", repo);
 	for (int i = 0; i < n; i++) {
-		ssize_t len = getxattr(mounts[i].mountpoint, UFS_STATUS_XATTR,
-				       buf, sizeof(buf) - 1);
+		ssize_t len =
+			status_read(mounts[i].mountpoint, buf, sizeof(buf) - 1);
 
 		printf("%s\n  source %s\n", mounts[i].mountpoint,
 		       mounts[i].source);

@@ -176,6 +176,29 @@ PY
 	check "umount after ENOMEM" aiwgfs umount "$R" >/dev/null
 fi
 
+# --- a daemon that does not answer (stopped): status and umount go on ----------
+R=$SCRATCH/stop-repo
+new_repo "$R"
+aiwgfs mount "$SRC" "$R" --platforms claude >/dev/null || fail "mount for the stop"
+pid=$(getfattr --only-values -n user.aiwgfs.status "$R/.claude" | awk '$1 == "pid" { print $2 }')
+kill -STOP "$pid"
+set +e
+timeout 20 "$AIWGFS" status "$R" >"$SCRATCH/stop-status.out" 2>&1
+rc=$?
+set -e
+check_eq "status of a stopped daemon exits 1, not hanging" "$rc" 1
+check "status says it does not answer" grep -q "not answering (Connection timed out)" "$SCRATCH/stop-status.out"
+set +e
+timeout 20 "$AIWGFS" status "$R" --json >"$SCRATCH/stop-status.json"
+rc=$?
+set -e
+check_eq "status --json of a stopped daemon exits 1" "$rc" 1
+check "status --json says it is not serving" grep -q '"serving": false' "$SCRATCH/stop-status.json"
+check "umount of a stopped daemon" timeout 30 "$AIWGFS" umount "$R"
+check "nothing mounted after umount of a stopped daemon" nothing_mounted "$R"
+kill -CONT "$pid"
+check "the daemon ends once it runs again" wait_until 10 gone "$pid"
+
 # --- SIGKILL during the start and under load -----------------------------------
 R=$SCRATCH/kill-repo
 new_repo "$R"
