@@ -376,14 +376,7 @@ static int write_file(int fd, const char *name, const char *data, size_t size,
 	}
 	if (out < 0)
 		return -EEXIST;
-	for (size_t done = 0; !rc && done < size;) {
-		ssize_t w = write(out, data + done, size - done);
-
-		if (w < 0 && errno != EINTR)
-			rc = -errno;
-		else if (w > 0)
-			done += (size_t)w;
-	}
+	rc = fd_write_all(out, data, size);
 	/* the mode asked for passed through the umask; exec must hold */
 	if (!rc && exec && fchmod(out, 0755))
 		rc = -errno;

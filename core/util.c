@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aiwgfs/util.h"
 
@@ -232,4 +233,21 @@ char *str_escape(const char *s)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+int fd_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno != EINTR)
+			return -errno;
+		if (w > 0) {
+			p += w;
+			len -= (size_t)w;
+		}
+	}
+	return 0;
 }

@@ -1319,7 +1319,7 @@ static int cmd_export(int argc, char **argv)
 static int write_config(const char *file, const char *text, bool force)
 {
 	size_t len = strlen(text);
-	int fd, rc = 0;
+	int fd, rc;
 
 	fd = open(file,
 		  O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
@@ -1327,14 +1327,7 @@ static int write_config(const char *file, const char *text, bool force)
 		  0644);
 	if (fd < 0)
 		return -errno;
-	for (size_t done = 0; !rc && done < len;) {
-		ssize_t w = write(fd, text + done, len - done);
-
-		if (w < 0 && errno != EINTR)
-			rc = -errno;
-		else if (w > 0)
-			done += (size_t)w;
-	}
+	rc = fd_write_all(fd, text, len);
 	if (close(fd) && !rc)
 		rc = -errno;
 	return rc;

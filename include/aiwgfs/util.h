@@ -72,4 +72,10 @@ bool str_is_plain_name(const char *s);
  */
 char *str_escape(const char *s);
 
+/*
+ * Write all `len` bytes of `data` to `fd`, going on after short writes and
+ * EINTR. 0, or the negative errno of the write that failed.
+ */
+int fd_write_all(int fd, const void *data, size_t len);
+
 #endif
