@@ -140,11 +140,8 @@ static bool in_a_view(const char *path, size_t len)
 	if (first > len)
 		first = len;
 	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < p[i].nrules + p[i].nfiles; j++) {
-			const char *view =
-				j < p[i].nrules
-					? p[i].rules[j].view
-					: p[i].files[j - p[i].nrules].view;
+		for (size_t j = 0; j < platform_nviews(&p[i]); j++) {
+			const char *view = platform_view(&p[i], j);
 
 			if (strlen(view) == first &&
 			    !strncmp(view, path, first))

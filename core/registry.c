@@ -618,6 +618,16 @@ const struct platform *registry_platforms(size_t *count)
 	return platforms;
 }
 
+size_t platform_nviews(const struct platform *p)
+{
+	return p->nrules + p->nfiles;
+}
+
+const char *platform_view(const struct platform *p, size_t j)
+{
+	return j < p->nrules ? p->rules[j].view : p->files[j - p->nrules].view;
+}
+
 const struct platform *registry_find(const char *name)
 {
 	size_t n;

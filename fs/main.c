@@ -771,11 +771,8 @@ static void remove_placeholders(const char *repo)
 	const struct platform *p = registry_platforms(&n);
 
 	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < p[i].nrules + p[i].nfiles; j++) {
-			const char *view =
-				j < p[i].nrules
-					? p[i].rules[j].view
-					: p[i].files[j - p[i].nrules].view;
+		for (size_t j = 0; j < platform_nviews(&p[i]); j++) {
+			const char *view = platform_view(&p[i], j);
 			char *path = path_join(repo, view);
 
 			if (path)

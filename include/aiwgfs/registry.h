@@ -87,6 +87,13 @@ void registry_unload(void);
  */
 const struct platform *registry_platforms(size_t *count);
 
+/*
+ * The views of platform `p`: view `j` (j < platform_nviews(p)) is the
+ * mount point of its j-th rule or file. Several may name the same view.
+ */
+size_t platform_nviews(const struct platform *p);
+const char *platform_view(const struct platform *p, size_t j);
+
 /* The platform named `name`, or NULL. */
 const struct platform *registry_find(const char *name);
 

@@ -303,3 +303,22 @@ for ln in body.splitlines(keepends=True):
     prev = ln[-1] if ln else prev
 PY
 }
+
+# in_namespace SECONDS SCRIPT [VAR=VALUE...]: run SCRIPT with bash in a
+# mount namespace of its own (what it mounts there, nothing outside sees),
+# given $SCRATCH, $REPO, $SRC, $AIWGFS and the variables listed; fail,
+# showing what it printed, unless it exits 0 within SECONDS.
+in_namespace() {
+	local limit=$1 script=$2 rc
+	shift 2
+	set +e
+	env SCRATCH="$SCRATCH" REPO="$REPO" SRC="$SRC" AIWGFS="$AIWGFS" "$@" \
+		timeout "$limit" unshare -m --propagation private bash "$script" \
+		>"$script.out" 2>&1
+	rc=$?
+	set -e
+	if [ $rc -ne 0 ]; then
+		cat "$script.out" >&2
+		fail "inside the mount namespace (exit $rc)"
+	fi
+}

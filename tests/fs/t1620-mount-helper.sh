@@ -70,13 +70,4 @@ grep -q "unknown platform 'nosuch'" "$SCRATCH/m3.out" ||
 exit $((failures > 0))
 EOF
 
-set +e
-SCRATCH=$SCRATCH REPO=$REPO SRC=$SRC AIWGFS=$AIWGFS \
-	timeout 240 unshare -m --propagation private bash "$SCRATCH/inner.sh" \
-	>"$SCRATCH/inner.out" 2>&1
-rc=$?
-set -e
-if [ $rc -ne 0 ]; then
-	cat "$SCRATCH/inner.out" >&2
-	fail "inside the mount namespace (exit $rc)"
-fi
+in_namespace 240 "$SCRATCH/inner.sh"

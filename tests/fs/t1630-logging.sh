@@ -101,13 +101,4 @@ grep -q "warning" "$SCRATCH/mount.err" &&
 [ $failures -eq 0 ] || { echo "syslog:"; cat "$SCRATCH/syslog"; }
 exit $((failures > 0))
 EOF
-set +e
-SCRATCH=$SCRATCH REPO=$REPO SRC=$SRC AIWGFS=$AIWGFS UNITS=$UNITS bad=$bad \
-	timeout 120 unshare -m --propagation private bash "$SCRATCH/inner.sh" \
-	>"$SCRATCH/inner.out" 2>&1
-rc=$?
-set -e
-if [ $rc -ne 0 ]; then
-	cat "$SCRATCH/inner.out" >&2
-	fail "inside the mount namespace (exit $rc)"
-fi
+in_namespace 120 "$SCRATCH/inner.sh" UNITS="$UNITS" bad="$bad"
